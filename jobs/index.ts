@@ -1,0 +1,12 @@
+export { startWorkers } from "./worker.ts";
+export type { RunningWorkers, WorkerDeps } from "./worker.ts";
+export { QUEUE_NAMES, jobId } from "./queues.ts";
+export type { QueueName, QueuePayloads } from "./queues.ts";
+export { lastHeartbeat, heartbeatKey } from "./heartbeat.ts";
+export {
+  assertRedisReachable,
+  createHealthRedis,
+  createRedis,
+  redactRedisUrl,
+  RedisUnavailableError,
+} from "./redis.ts";

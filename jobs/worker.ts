@@ -1,0 +1,73 @@
+import { Queue, Worker, type Job } from "bullmq";
+import type { Redis } from "ioredis";
+import type { Clock, Logger } from "../src/app/ports.ts";
+import { createHeartbeatProcessor, HEARTBEAT_EVERY_MS } from "./heartbeat.ts";
+import type { QueueName, QueuePayloads } from "./queues.ts";
+
+export interface WorkerDeps {
+  /** Connection for BullMQ (maxRetriesPerRequest: null); workers duplicate it. */
+  connection: Redis;
+  prefix: string;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface RunningWorkers {
+  queues: Map<QueueName, Queue>;
+  /** Stops taking jobs, waits for running ones, closes connections. */
+  close(): Promise<void>;
+}
+
+type Processor<N extends QueueName> = (job: Job<QueuePayloads[N]>) => Promise<unknown>;
+
+/**
+ * Starts one BullMQ worker per queue and the job schedulers the worker owns.
+ *
+ * @example
+ * const workers = await startWorkers({ connection, prefix: "dondoc", clock, logger });
+ * process.on("SIGTERM", () => void workers.close());
+ */
+export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
+  const processors: { [N in QueueName]: Processor<N> } = {
+    heartbeat: createHeartbeatProcessor({
+      redis: deps.connection,
+      clock: deps.clock,
+      prefix: deps.prefix,
+    }),
+  };
+
+  const queues = new Map<QueueName, Queue>();
+  const workers: Worker[] = [];
+  for (const name of Object.keys(processors) as QueueName[]) {
+    const queue = new Queue(name, { connection: deps.connection, prefix: deps.prefix });
+    queues.set(name, queue);
+    const worker = new Worker(name, processors[name], {
+      connection: deps.connection,
+      prefix: deps.prefix,
+    });
+    worker.on("failed", (job, err) => {
+      deps.logger.error({ queue: name, jobId: job?.id, err }, "job failed");
+    });
+    worker.on("error", (err) => {
+      deps.logger.warn({ queue: name, err }, "worker error");
+    });
+    workers.push(worker);
+  }
+
+  // Versioned scheduler id: changing the schedule means a new id, never a silent mix.
+  await queues
+    .get("heartbeat")
+    ?.upsertJobScheduler(
+      "heartbeat-v1",
+      { every: HEARTBEAT_EVERY_MS },
+      { name: "beat", data: { kind: "beat" }, opts: { removeOnComplete: 10, removeOnFail: 50 } },
+    );
+
+  return {
+    queues,
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all([...queues.values()].map((q) => q.close()));
+    },
+  };
+}

@@ -1,0 +1,317 @@
+/**
+ * What the use cases need from the outside world. Adapters implement these: the store
+ * (src/store), the clock (src/main, test/fakes), channels (bots/), queues (jobs/).
+ * Use cases take narrow slices, e.g. `Pick<Store["inbound"], "record">`.
+ */
+import type {
+  Assignment,
+  AssignmentRole,
+  AssignmentStatus,
+  AuditEntry,
+  Channel,
+  Delivery,
+  DeliveryOutcome,
+  Directive,
+  Extension,
+  Identity,
+  InboundMessage,
+  Item,
+  ItemDeadline,
+  ItemRotation,
+  MembershipRole,
+  Occurrence,
+  Org,
+  OutboundMessage,
+  Person,
+  PersonRole,
+  Reminder,
+  ReminderKind,
+  Report,
+  Thread,
+  ThreadKind,
+  Unit,
+  UnitMembership,
+} from "../domain/entities.ts";
+
+/**
+ * The only source of "now" for use cases.
+ * @example
+ * const clock: Clock = { now: () => new Date("2020-06-20T01:00:00Z") };
+ */
+export interface Clock {
+  now(): Date;
+}
+
+/**
+ * Orgs (tenants).
+ * @example
+ * const { org, created } = await store.orgs.ensure({ slug: "phuong-7", name: "Đảng ủy phường 7" });
+ */
+export interface OrgRepository {
+  create(input: { slug: string; name: string; settings?: Record<string, unknown> }): Promise<Org>;
+  bySlug(slug: string): Promise<Org | null>;
+  /** Returns the org with this slug, creating it first when missing. */
+  ensure(input: { slug: string; name: string }): Promise<{ org: Org; created: boolean }>;
+}
+
+/**
+ * Units and their aliases; aliases are compared folded (lower case, no diacritics).
+ * @example
+ * const ccb = await store.units.create({ orgId, name: "Hội Cựu chiến binh", aliases: [{ alias: "Hội CCB", folded: "hoi ccb" }] });
+ */
+export interface UnitRepository {
+  create(input: {
+    orgId: string;
+    name: string;
+    key?: string | null;
+    parentId?: string | null;
+    aliases?: { alias: string; folded: string }[];
+  }): Promise<Unit>;
+  list(orgId: string): Promise<Unit[]>;
+  aliases(orgId: string, unitId: string): Promise<string[]>;
+  byAlias(orgId: string, folded: string): Promise<Unit | null>;
+}
+
+/**
+ * People, their roles and unit memberships.
+ * @example
+ * const p = await store.persons.create({ orgId, fullName: "Trần Văn An", roles: ["cadre"] });
+ * await store.persons.addMembership({ orgId, personId: p.id, unitId: ccb.id, role: "head" });
+ */
+export interface PersonRepository {
+  create(input: {
+    orgId: string;
+    fullName: string;
+    phone?: string | null;
+    roles: PersonRole[];
+  }): Promise<Person>;
+  get(orgId: string, id: string): Promise<Person | null>;
+  addMembership(input: {
+    orgId: string;
+    personId: string;
+    unitId: string;
+    role?: MembershipRole;
+    title?: string | null;
+  }): Promise<UnitMembership>;
+  memberships(orgId: string, personId: string): Promise<UnitMembership[]>;
+}
+
+/**
+ * Chat accounts and conversations.
+ * @example
+ * const who = await store.chats.upsertIdentity({ orgId, channel: "zalo", externalId: "8436…" });
+ */
+export interface ChatRepository {
+  upsertIdentity(input: {
+    orgId: string;
+    channel: Channel;
+    externalId: string;
+    displayName?: string | null;
+  }): Promise<Identity>;
+  linkIdentity(orgId: string, identityId: string, personId: string, at: Date): Promise<Identity>;
+  identity(orgId: string, channel: Channel, externalId: string): Promise<Identity | null>;
+  upsertThread(input: {
+    orgId: string;
+    channel: Channel;
+    externalId: string;
+    kind: ThreadKind;
+    title?: string | null;
+  }): Promise<Thread>;
+  bindThread(orgId: string, threadId: string, unitId: string | null): Promise<Thread>;
+  thread(orgId: string, channel: Channel, externalId: string): Promise<Thread | null>;
+}
+
+export interface NewItem {
+  ref: string;
+  parentRef?: string | null;
+  text: string;
+  summary: string;
+  deadline?: ItemDeadline | null;
+  dueDate?: string | null;
+  rotation?: ItemRotation | null;
+}
+
+/**
+ * Directives and their items. A directive is a draft until activated.
+ * @example
+ * const { directive, created } = await store.directives.createDraft({ orgId, sourceText, sourceHash, items: [] });
+ */
+export interface DirectiveRepository {
+  /** Idempotent on (org, source hash): the same text imported twice returns the first draft. */
+  createDraft(input: {
+    orgId: string;
+    sourceText: string;
+    sourceHash: string;
+    sourceName?: string | null;
+    docType?: string | null;
+    number?: string | null;
+    issuer?: string | null;
+    issuedDate?: string | null;
+    signer?: string | null;
+    recipients?: string[];
+    items: NewItem[];
+  }): Promise<{ directive: Directive; created: boolean }>;
+  get(orgId: string, id: string): Promise<{ directive: Directive; items: Item[] } | null>;
+  setStatus(orgId: string, id: string, status: Directive["status"], at: Date): Promise<Directive>;
+}
+
+/**
+ * Assignments, extensions, occurrences and reports: the tracked state.
+ * @example
+ * const a = await store.tracking.assign({ orgId, itemId, unitId, role: "lead", dueDate: "2020-06-30" });
+ */
+export interface TrackingRepository {
+  assign(input: {
+    orgId: string;
+    itemId: string;
+    unitId: string;
+    role: AssignmentRole;
+    dueDate?: string | null;
+  }): Promise<Assignment>;
+  assignment(orgId: string, id: string): Promise<Assignment | null>;
+  assignmentsOfItem(orgId: string, itemId: string): Promise<Assignment[]>;
+  /** Records a report and moves the assignment's status, in one transaction. Idempotent per
+   * (inbound message, assignment): a repeat returns the first report with `created: false`. */
+  recordReport(input: {
+    orgId: string;
+    assignmentId: string;
+    occurrenceId?: string | null;
+    personId?: string | null;
+    inboundMessageId?: string | null;
+    status: AssignmentStatus;
+    percent?: number | null;
+    count?: number | null;
+    text?: string;
+    reportedAt: Date;
+  }): Promise<{ report: Report; created: boolean }>;
+  reports(orgId: string, assignmentId: string): Promise<Report[]>;
+  upsertOccurrence(input: {
+    orgId: string;
+    assignmentId: string;
+    periodStart: string;
+    periodEnd: string;
+    dueDate: string;
+    onDutyUnitId?: string | null;
+  }): Promise<Occurrence>;
+  occurrences(orgId: string, assignmentId: string): Promise<Occurrence[]>;
+  requestExtension(input: {
+    orgId: string;
+    assignmentId: string;
+    requestedBy?: string | null;
+    toDate: string;
+    reason?: string | null;
+  }): Promise<Extension>;
+}
+
+/**
+ * Inbound messages: the log that makes "one message records once" true.
+ * @example
+ * const { message, duplicate } = await store.inbound.record({ orgId, channel: "simulator", externalMessageId: "m1", text: "bc 6 xong", sentAt });
+ */
+export interface InboundRepository {
+  record(input: {
+    orgId: string;
+    channel: Channel;
+    externalMessageId: string;
+    threadId?: string | null;
+    identityId?: string | null;
+    text: string;
+    replyToExternalId?: string | null;
+    sentAt: Date;
+    raw?: unknown;
+  }): Promise<{ message: InboundMessage; duplicate: boolean }>;
+  markProcessed(orgId: string, id: string, at: Date): Promise<void>;
+}
+
+/**
+ * Reminders, the outbox and delivery attempts.
+ * @example
+ * await store.outbound.planReminder({ orgId, assignmentId, kind: "before", plannedAt, dedupeKey: `${assignmentId}-before-2020-06-23` });
+ */
+export interface OutboundRepository {
+  /** Idempotent on (org, dedupe key): returns null when the reminder was already planned. */
+  planReminder(input: {
+    orgId: string;
+    assignmentId: string;
+    occurrenceId?: string | null;
+    kind: ReminderKind;
+    plannedAt: Date;
+    dedupeKey: string;
+  }): Promise<Reminder | null>;
+  reminders(orgId: string, assignmentId: string): Promise<Reminder[]>;
+  enqueue(input: {
+    orgId: string;
+    threadId?: string | null;
+    identityId?: string | null;
+    text: string;
+    quoteExternalId?: string | null;
+    reminderId?: string | null;
+    itemId?: string | null;
+  }): Promise<OutboundMessage>;
+  recordDelivery(input: {
+    orgId: string;
+    outboundMessageId: string;
+    channel: Channel;
+    attempt: number;
+    outcome: DeliveryOutcome;
+    externalMessageId?: string | null;
+    errorCode?: string | null;
+    errorMessage?: string | null;
+    attemptedAt: Date;
+  }): Promise<Delivery>;
+  deliveries(orgId: string, outboundMessageId: string): Promise<Delivery[]>;
+}
+
+/**
+ * The append-only audit log.
+ * @example
+ * await store.audit.append({ orgId, actor: "system", action: "directive.activated", entity: "directive", entityId: id });
+ */
+export interface AuditRepository {
+  append(input: {
+    orgId: string;
+    actor: string;
+    action: string;
+    entity: string;
+    entityId?: string | null;
+    data?: Record<string, unknown>;
+    at?: Date;
+  }): Promise<AuditEntry>;
+  list(orgId: string, options?: { limit?: number }): Promise<AuditEntry[]>;
+}
+
+/** Everything the store offers, grouped by entity. */
+export interface Store {
+  orgs: OrgRepository;
+  units: UnitRepository;
+  persons: PersonRepository;
+  chats: ChatRepository;
+  directives: DirectiveRepository;
+  tracking: TrackingRepository;
+  inbound: InboundRepository;
+  outbound: OutboundRepository;
+  audit: AuditRepository;
+}
+
+/**
+ * Liveness of a dependency, for /healthz.
+ * @example
+ * const probe: HealthProbe = { name: "redis", check: async () => { await redis.ping(); } };
+ */
+export interface HealthProbe {
+  name: string;
+  /** Resolves when healthy; rejects (or times out) when not. */
+  check(): Promise<void>;
+}
+
+/**
+ * Structured logging, pino-shaped.
+ * @example
+ * logger.warn({ queue: "heartbeat", err }, "job failed");
+ */
+export interface Logger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}

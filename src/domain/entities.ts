@@ -1,0 +1,262 @@
+/**
+ * The words of DESIGN.md §2 as plain records: what the store keeps and the app works with.
+ * Dates are `YYYY-MM-DD` calendar days in Asia/Ho_Chi_Minh; moments are `Date`s.
+ */
+export const CHANNELS = ["zalo", "zalo_bot", "messenger", "simulator"] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const PERSON_ROLES = ["office", "cadre", "leader"] as const;
+export type PersonRole = (typeof PERSON_ROLES)[number];
+
+export const ASSIGNMENT_STATUSES = ["not_reported", "in_progress", "done", "blocked"] as const;
+/** chưa báo cáo · đang thực hiện · hoàn thành · vướng mắc */
+export type AssignmentStatus = (typeof ASSIGNMENT_STATUSES)[number];
+
+export type AssignmentRole = "lead" | "support";
+export type MembershipRole = "head" | "deputy" | "member";
+export type ThreadKind = "direct" | "group";
+export type DirectiveStatus = "draft" | "active" | "archived";
+export type ReminderKind = "before" | "due" | "overdue" | "escalation" | "occurrence";
+export type ReminderStatus = "pending" | "queued" | "sent" | "cancelled" | "failed";
+export type OutboundStatus = "pending" | "sent" | "failed" | "cancelled";
+export type DeliveryOutcome =
+  | "sent"
+  | "failed"
+  | "retrying"
+  | "window_closed"
+  | "rate_limited"
+  | "unreachable";
+
+export interface Org {
+  id: string;
+  slug: string;
+  name: string;
+  timezone: string;
+  settings: Record<string, unknown>;
+  createdAt: Date;
+}
+
+export interface Unit {
+  id: string;
+  orgId: string;
+  name: string;
+  key: string | null;
+  parentId: string | null;
+  createdAt: Date;
+}
+
+export interface UnitAlias {
+  orgId: string;
+  unitId: string;
+  alias: string;
+  folded: string;
+}
+
+export interface Person {
+  id: string;
+  orgId: string;
+  fullName: string;
+  phone: string | null;
+  roles: PersonRole[];
+  createdAt: Date;
+}
+
+export interface UnitMembership {
+  orgId: string;
+  unitId: string;
+  personId: string;
+  role: MembershipRole;
+  title: string | null;
+  createdAt: Date;
+}
+
+export interface Identity {
+  id: string;
+  orgId: string;
+  channel: Channel;
+  externalId: string;
+  personId: string | null;
+  displayName: string | null;
+  linkedAt: Date | null;
+  lastInboundAt: Date | null;
+  createdAt: Date;
+}
+
+export interface Thread {
+  id: string;
+  orgId: string;
+  channel: Channel;
+  externalId: string;
+  kind: ThreadKind;
+  title: string | null;
+  unitId: string | null;
+  lastItemId: string | null;
+  createdAt: Date;
+}
+
+export interface Directive {
+  id: string;
+  orgId: string;
+  status: DirectiveStatus;
+  docType: string | null;
+  number: string | null;
+  issuer: string | null;
+  issuedDate: string | null;
+  signer: string | null;
+  recipients: string[];
+  sourceText: string;
+  sourceHash: string;
+  sourceName: string | null;
+  createdAt: Date;
+  activatedAt: Date | null;
+}
+
+export interface ItemDeadline {
+  kind: string;
+  text: string | null;
+  due: string | null;
+  every: string | null;
+  timesPerPeriod: number | null;
+  [key: string]: unknown;
+}
+
+export interface ItemRotation {
+  teams: number;
+  turn: string;
+  text: string;
+  [key: string]: unknown;
+}
+
+export interface Item {
+  id: string;
+  orgId: string;
+  directiveId: string;
+  ref: string;
+  parentRef: string | null;
+  position: number;
+  text: string;
+  summary: string;
+  deadline: ItemDeadline | null;
+  dueDate: string | null;
+  rotation: ItemRotation | null;
+  createdAt: Date;
+}
+
+export interface Assignment {
+  id: string;
+  orgId: string;
+  itemId: string;
+  unitId: string;
+  role: AssignmentRole;
+  status: AssignmentStatus;
+  dueDate: string | null;
+  percent: number | null;
+  statusChangedAt: Date | null;
+  doneAt: Date | null;
+  createdAt: Date;
+}
+
+export interface Extension {
+  id: string;
+  orgId: string;
+  assignmentId: string;
+  requestedBy: string | null;
+  fromDate: string | null;
+  toDate: string;
+  reason: string | null;
+  status: "requested" | "approved" | "rejected";
+  decidedBy: string | null;
+  decidedAt: Date | null;
+  createdAt: Date;
+}
+
+export interface Occurrence {
+  id: string;
+  orgId: string;
+  assignmentId: string;
+  periodStart: string;
+  periodEnd: string;
+  dueDate: string;
+  onDutyUnitId: string | null;
+  status: AssignmentStatus;
+  createdAt: Date;
+}
+
+export interface InboundMessage {
+  id: string;
+  orgId: string;
+  channel: Channel;
+  externalMessageId: string;
+  threadId: string | null;
+  identityId: string | null;
+  text: string;
+  replyToExternalId: string | null;
+  sentAt: Date;
+  receivedAt: Date;
+  processedAt: Date | null;
+  raw: unknown;
+}
+
+export interface Report {
+  id: string;
+  orgId: string;
+  assignmentId: string;
+  occurrenceId: string | null;
+  personId: string | null;
+  inboundMessageId: string | null;
+  status: AssignmentStatus;
+  percent: number | null;
+  count: number | null;
+  text: string;
+  reportedAt: Date;
+  createdAt: Date;
+}
+
+export interface Reminder {
+  id: string;
+  orgId: string;
+  assignmentId: string;
+  occurrenceId: string | null;
+  kind: ReminderKind;
+  plannedAt: Date;
+  status: ReminderStatus;
+  dedupeKey: string;
+  createdAt: Date;
+}
+
+export interface OutboundMessage {
+  id: string;
+  orgId: string;
+  threadId: string | null;
+  identityId: string | null;
+  text: string;
+  quoteExternalId: string | null;
+  reminderId: string | null;
+  itemId: string | null;
+  status: OutboundStatus;
+  createdAt: Date;
+}
+
+export interface Delivery {
+  id: string;
+  orgId: string;
+  outboundMessageId: string;
+  channel: Channel;
+  attempt: number;
+  outcome: DeliveryOutcome;
+  externalMessageId: string | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  attemptedAt: Date;
+}
+
+export interface AuditEntry {
+  id: number;
+  orgId: string;
+  at: Date;
+  actor: string;
+  action: string;
+  entity: string;
+  entityId: string | null;
+  data: Record<string, unknown>;
+}

@@ -1,0 +1,49 @@
+import Fastify, { type FastifyInstance, type FastifyPluginAsync } from "fastify";
+import type { FastifyBaseLogger } from "fastify";
+import type { HealthProbe } from "../app/ports.ts";
+import { healthRoutes } from "./health.ts";
+
+export interface AppDeps {
+  /** pino logger (or `false` in tests for silence). */
+  logger: FastifyBaseLogger | false;
+  probes: HealthProbe[];
+  /** Channel webhook plugins, built by main/ from bots/ (http never imports bots/). */
+  channelPlugins?: FastifyPluginAsync[];
+  /** Largest request body accepted, in bytes. */
+  bodyLimit?: number;
+}
+
+/**
+ * Builds the Fastify app without listening (CONVENTIONS.md habit 1), so tests use `inject()`.
+ *
+ * @example
+ * const app = await buildApp({ logger: false, probes: [] });
+ * const res = await app.inject({ url: "/healthz" });
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    bodyLimit: deps.bodyLimit ?? 1_048_576,
+  });
+
+  app.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+    if (status >= 500) {
+      request.log.error({ err: error }, "request failed");
+      // 5xx bodies never carry internals.
+      return reply.code(status).send({ error: "internal_error", message: "Lỗi hệ thống, vui lòng thử lại sau." });
+    }
+    return reply.code(status).send({ error: "bad_request", message: error.message });
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({
+      error: "not_found",
+      message: `Không tìm thấy ${request.method} ${request.url}.`,
+    }),
+  );
+
+  await app.register(healthRoutes(deps.probes));
+  for (const plugin of deps.channelPlugins ?? []) await app.register(plugin);
+  return app;
+}

@@ -1,0 +1,98 @@
+/**
+ * Building blocks the composition roots share: each opens one real client, registers its
+ * closer with the lifecycle and returns what the next block needs.
+ */
+import { pino, type Logger as PinoLogger } from "pino";
+import type { Config } from "../config/index.ts";
+import type { Clock, HealthProbe } from "../app/ports.ts";
+import { buildApp } from "../http/index.ts";
+import { createStore, openDatabase, type Database } from "../store/index.ts";
+import { createHealthRedis, createRedis, lastHeartbeat, startWorkers } from "../../jobs/index.ts";
+import { lockDataDir } from "./data-lock.ts";
+import type { Lifecycle } from "./lifecycle.ts";
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export function createLogger(config: Config): PinoLogger {
+  return pino({ name: "dondoc", level: config.LOG_LEVEL });
+}
+
+export async function openDatabaseFor(
+  config: Config,
+  lifecycle: Lifecycle,
+  options: { migrate: boolean },
+): Promise<Database> {
+  if (!config.DATABASE_URL) {
+    const { mkdirSync } = await import("node:fs");
+    mkdirSync(config.DATA_DIR, { recursive: true });
+    const unlock = lockDataDir(config.DATA_DIR);
+    lifecycle.add("data-dir-lock", async () => unlock());
+  }
+  const database = await openDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+  });
+  lifecycle.add("database", () => database.close());
+  if (options.migrate) await database.migrate();
+  return database;
+}
+
+/** The org a one-ward install works for, created on first start. */
+export async function ensureDefaultOrg(database: Database, config: Config, logger: PinoLogger) {
+  const store = createStore(database.db);
+  const { org, created } = await store.orgs.ensure({ slug: config.ORG_SLUG, name: config.ORG_NAME });
+  if (created) {
+    await store.audit.append({
+      orgId: org.id,
+      actor: "system",
+      action: "org.created",
+      entity: "org",
+      entityId: org.id,
+      data: { slug: org.slug },
+    });
+    logger.info({ org: org.slug }, "created org");
+  }
+  return org;
+}
+
+export async function startWeb(
+  config: Config,
+  lifecycle: Lifecycle,
+  logger: PinoLogger,
+  database: Database,
+): Promise<{ url: string }> {
+  const healthRedis = createHealthRedis(config.REDIS_URL);
+  lifecycle.add("redis-health", async () => {
+    healthRedis.disconnect();
+  });
+  const probes: HealthProbe[] = [
+    { name: "database", check: () => database.ping() },
+    {
+      name: "redis",
+      check: async () => {
+        await healthRedis.ping();
+      },
+    },
+  ];
+  const app = await buildApp({ logger, probes });
+  const url = await app.listen({ host: config.HOST, port: config.PORT });
+  lifecycle.add("http", () => app.close());
+  logger.info({ url, database: database.driver }, "web listening");
+  return { url };
+}
+
+export async function startWorker(config: Config, lifecycle: Lifecycle, logger: PinoLogger) {
+  const connection = createRedis(config.REDIS_URL);
+  lifecycle.add("redis", async () => {
+    await connection.quit().catch(() => connection.disconnect());
+  });
+  const workers = await startWorkers({
+    connection,
+    prefix: config.QUEUE_PREFIX,
+    clock: systemClock,
+    logger,
+  });
+  lifecycle.add("workers", () => workers.close());
+  logger.info({ queues: [...workers.queues.keys()] }, "worker running");
+  return { connection, lastHeartbeat: () => lastHeartbeat(connection, config.QUEUE_PREFIX) };
+}

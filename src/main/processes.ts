@@ -1,0 +1,75 @@
+/**
+ * The composition roots: `dondoc start | web | worker | migrate`. Each builds real clients,
+ * wires them, and owns signals and shutdown.
+ */
+import type { Config } from "../config/index.ts";
+import { assertRedisReachable } from "../../jobs/index.ts";
+import {
+  createLogger,
+  ensureDefaultOrg,
+  openDatabaseFor,
+  startWeb,
+  startWorker,
+} from "./components.ts";
+import { Lifecycle } from "./lifecycle.ts";
+
+type Exit = (code: number) => void;
+
+async function boot(
+  config: Config,
+  exit: Exit,
+  run: (lc: Lifecycle, logger: ReturnType<typeof createLogger>) => Promise<void>,
+) {
+  const logger = createLogger(config);
+  const lifecycle = new Lifecycle(logger, config.SHUTDOWN_TIMEOUT_MS);
+  lifecycle.handleSignals(exit);
+  try {
+    await run(lifecycle, logger);
+  } catch (error) {
+    // Close what was opened before the failure, then let the CLI print the one line.
+    await lifecycle.shutdown("start-up failed");
+    throw error;
+  }
+}
+
+/** Web + worker (+ the Zalo listener once configured) in one process, on either database. */
+export async function runStart(config: Config, exit: Exit): Promise<void> {
+  await boot(config, exit, async (lifecycle, logger) => {
+    await assertRedisReachable(config.REDIS_URL);
+    const database = await openDatabaseFor(config, lifecycle, { migrate: config.MIGRATE_ON_START });
+    await ensureDefaultOrg(database, config, logger);
+    await startWorker(config, lifecycle, logger);
+    await startWeb(config, lifecycle, logger, database);
+  });
+}
+
+export async function runWeb(config: Config, exit: Exit): Promise<void> {
+  await boot(config, exit, async (lifecycle, logger) => {
+    await assertRedisReachable(config.REDIS_URL);
+    const database = await openDatabaseFor(config, lifecycle, { migrate: false });
+    await startWeb(config, lifecycle, logger, database);
+  });
+}
+
+export async function runWorker(config: Config, exit: Exit): Promise<void> {
+  await boot(config, exit, async (lifecycle, logger) => {
+    await assertRedisReachable(config.REDIS_URL);
+    await openDatabaseFor(config, lifecycle, { migrate: false });
+    await startWorker(config, lifecycle, logger);
+  });
+}
+
+/** Applies pending migrations and reports how many; exits when done. */
+export async function runMigrate(config: Config): Promise<string> {
+  const logger = createLogger(config);
+  const lifecycle = new Lifecycle(logger, config.SHUTDOWN_TIMEOUT_MS);
+  try {
+    const database = await openDatabaseFor(config, lifecycle, { migrate: false });
+    const applied = await database.migrate();
+    return applied === 0
+      ? `Database is up to date (${database.driver}: ${database.location}).`
+      : `Applied ${applied} migration(s) to ${database.driver}: ${database.location}.`;
+  } finally {
+    await lifecycle.shutdown("migrate done");
+  }
+}

@@ -1,0 +1,444 @@
+/**
+ * Drizzle repositories implementing the app's Store port. The only place SQL is written.
+ * Every query is scoped by orgId.
+ */
+import { and, asc, desc, eq, sql } from "drizzle-orm";
+import type { Store } from "../app/ports.ts";
+import type { Db } from "./db.ts";
+import * as t from "./schema.ts";
+
+function one<T>(rows: T[], what: string): T {
+  const row = rows[0];
+  if (row === undefined) throw new Error(`${what}: no row returned`);
+  return row;
+}
+
+/**
+ * @example
+ * const store = createStore(database.db);
+ * const { org } = await store.orgs.ensure({ slug: "phuong-7", name: "Đảng ủy phường 7" });
+ */
+export function createStore(db: Db): Store {
+  return {
+    orgs: {
+      async create(input) {
+        return one(await db.insert(t.orgs).values(input).returning(), "orgs.create");
+      },
+      async bySlug(slug) {
+        const [row] = await db.select().from(t.orgs).where(eq(t.orgs.slug, slug));
+        return row ?? null;
+      },
+      async ensure(input) {
+        const inserted = await db
+          .insert(t.orgs)
+          .values(input)
+          .onConflictDoNothing({ target: t.orgs.slug })
+          .returning();
+        if (inserted[0]) return { org: inserted[0], created: true };
+        const [row] = await db.select().from(t.orgs).where(eq(t.orgs.slug, input.slug));
+        return { org: one(row ? [row] : [], "orgs.ensure"), created: false };
+      },
+    },
+
+    units: {
+      async create({ aliases = [], ...input }) {
+        return db.transaction(async (tx) => {
+          const unit = one(await tx.insert(t.units).values(input).returning(), "units.create");
+          if (aliases.length > 0) {
+            await tx
+              .insert(t.unitAliases)
+              .values(aliases.map((a) => ({ ...a, orgId: input.orgId, unitId: unit.id })));
+          }
+          return unit;
+        });
+      },
+      async list(orgId) {
+        return db.select().from(t.units).where(eq(t.units.orgId, orgId)).orderBy(asc(t.units.name));
+      },
+      async aliases(orgId, unitId) {
+        const rows = await db
+          .select({ alias: t.unitAliases.alias })
+          .from(t.unitAliases)
+          .where(and(eq(t.unitAliases.orgId, orgId), eq(t.unitAliases.unitId, unitId)))
+          .orderBy(asc(t.unitAliases.alias));
+        return rows.map((r) => r.alias);
+      },
+      async byAlias(orgId, folded) {
+        const [row] = await db
+          .select({ unit: t.units })
+          .from(t.unitAliases)
+          .innerJoin(t.units, eq(t.units.id, t.unitAliases.unitId))
+          .where(and(eq(t.unitAliases.orgId, orgId), eq(t.unitAliases.folded, folded)));
+        return row?.unit ?? null;
+      },
+    },
+
+    persons: {
+      async create(input) {
+        return one(await db.insert(t.persons).values(input).returning(), "persons.create");
+      },
+      async get(orgId, id) {
+        const [row] = await db
+          .select()
+          .from(t.persons)
+          .where(and(eq(t.persons.orgId, orgId), eq(t.persons.id, id)));
+        return row ?? null;
+      },
+      async addMembership(input) {
+        return one(
+          await db
+            .insert(t.unitMemberships)
+            .values(input)
+            .onConflictDoUpdate({
+              target: [t.unitMemberships.unitId, t.unitMemberships.personId],
+              set: { role: input.role ?? "member", title: input.title ?? null },
+            })
+            .returning(),
+          "persons.addMembership",
+        );
+      },
+      async memberships(orgId, personId) {
+        return db
+          .select()
+          .from(t.unitMemberships)
+          .where(and(eq(t.unitMemberships.orgId, orgId), eq(t.unitMemberships.personId, personId)));
+      },
+    },
+
+    chats: {
+      async upsertIdentity(input) {
+        return one(
+          await db
+            .insert(t.identities)
+            .values(input)
+            .onConflictDoUpdate({
+              target: [t.identities.orgId, t.identities.channel, t.identities.externalId],
+              // Keep the stored name unless a new one is given.
+              set: { displayName: sql`coalesce(excluded.display_name, ${t.identities.displayName})` },
+            })
+            .returning(),
+          "chats.upsertIdentity",
+        );
+      },
+      async linkIdentity(orgId, identityId, personId, at) {
+        return one(
+          await db
+            .update(t.identities)
+            .set({ personId, linkedAt: at })
+            .where(and(eq(t.identities.orgId, orgId), eq(t.identities.id, identityId)))
+            .returning(),
+          "chats.linkIdentity",
+        );
+      },
+      async identity(orgId, channel, externalId) {
+        const [row] = await db
+          .select()
+          .from(t.identities)
+          .where(
+            and(
+              eq(t.identities.orgId, orgId),
+              eq(t.identities.channel, channel),
+              eq(t.identities.externalId, externalId),
+            ),
+          );
+        return row ?? null;
+      },
+      async upsertThread(input) {
+        return one(
+          await db
+            .insert(t.threads)
+            .values(input)
+            .onConflictDoUpdate({
+              target: [t.threads.orgId, t.threads.channel, t.threads.externalId],
+              set: { title: sql`coalesce(excluded.title, ${t.threads.title})` },
+            })
+            .returning(),
+          "chats.upsertThread",
+        );
+      },
+      async bindThread(orgId, threadId, unitId) {
+        return one(
+          await db
+            .update(t.threads)
+            .set({ unitId })
+            .where(and(eq(t.threads.orgId, orgId), eq(t.threads.id, threadId)))
+            .returning(),
+          "chats.bindThread",
+        );
+      },
+      async thread(orgId, channel, externalId) {
+        const [row] = await db
+          .select()
+          .from(t.threads)
+          .where(
+            and(
+              eq(t.threads.orgId, orgId),
+              eq(t.threads.channel, channel),
+              eq(t.threads.externalId, externalId),
+            ),
+          );
+        return row ?? null;
+      },
+    },
+
+    directives: {
+      async createDraft({ items, ...input }) {
+        return db.transaction(async (tx) => {
+          const [directive] = await tx
+            .insert(t.directives)
+            .values(input)
+            .onConflictDoNothing({ target: [t.directives.orgId, t.directives.sourceHash] })
+            .returning();
+          if (!directive) {
+            const [existing] = await tx
+              .select()
+              .from(t.directives)
+              .where(
+                and(
+                  eq(t.directives.orgId, input.orgId),
+                  eq(t.directives.sourceHash, input.sourceHash),
+                ),
+              );
+            return { directive: one(existing ? [existing] : [], "directives.createDraft"), created: false };
+          }
+          if (items.length > 0) {
+            await tx.insert(t.items).values(
+              items.map((item, position) => ({
+                ...item,
+                orgId: input.orgId,
+                directiveId: directive.id,
+                position,
+              })),
+            );
+          }
+          return { directive, created: true };
+        });
+      },
+      async get(orgId, id) {
+        const [directive] = await db
+          .select()
+          .from(t.directives)
+          .where(and(eq(t.directives.orgId, orgId), eq(t.directives.id, id)));
+        if (!directive) return null;
+        const items = await db
+          .select()
+          .from(t.items)
+          .where(and(eq(t.items.orgId, orgId), eq(t.items.directiveId, id)))
+          .orderBy(asc(t.items.position));
+        return { directive, items };
+      },
+      async setStatus(orgId, id, status, at) {
+        return one(
+          await db
+            .update(t.directives)
+            .set({ status, ...(status === "active" ? { activatedAt: at } : {}) })
+            .where(and(eq(t.directives.orgId, orgId), eq(t.directives.id, id)))
+            .returning(),
+          "directives.setStatus",
+        );
+      },
+    },
+
+    tracking: {
+      async assign(input) {
+        return one(await db.insert(t.assignments).values(input).returning(), "tracking.assign");
+      },
+      async assignment(orgId, id) {
+        const [row] = await db
+          .select()
+          .from(t.assignments)
+          .where(and(eq(t.assignments.orgId, orgId), eq(t.assignments.id, id)));
+        return row ?? null;
+      },
+      async assignmentsOfItem(orgId, itemId) {
+        return db
+          .select()
+          .from(t.assignments)
+          .where(and(eq(t.assignments.orgId, orgId), eq(t.assignments.itemId, itemId)))
+          .orderBy(asc(t.assignments.createdAt));
+      },
+      async recordReport(input) {
+        return db.transaction(async (tx) => {
+          const [report] = await tx
+            .insert(t.reports)
+            .values({ ...input, text: input.text ?? "" })
+            .onConflictDoNothing()
+            .returning();
+          if (!report) {
+            const [existing] = await tx
+              .select()
+              .from(t.reports)
+              .where(
+                and(
+                  eq(t.reports.orgId, input.orgId),
+                  eq(t.reports.assignmentId, input.assignmentId),
+                  eq(t.reports.inboundMessageId, input.inboundMessageId ?? ""),
+                ),
+              );
+            return { report: one(existing ? [existing] : [], "tracking.recordReport"), created: false };
+          }
+          // A report on one occurrence of a recurring item moves that occurrence, not the
+          // assignment as a whole.
+          if (input.occurrenceId) {
+            await tx
+              .update(t.occurrences)
+              .set({ status: input.status })
+              .where(and(eq(t.occurrences.orgId, input.orgId), eq(t.occurrences.id, input.occurrenceId)));
+          } else {
+            await tx
+              .update(t.assignments)
+              .set({
+                status: input.status,
+                percent: input.percent ?? (input.status === "done" ? 100 : sql`${t.assignments.percent}`),
+                statusChangedAt: input.reportedAt,
+                doneAt: input.status === "done" ? input.reportedAt : null,
+              })
+              .where(and(eq(t.assignments.orgId, input.orgId), eq(t.assignments.id, input.assignmentId)));
+          }
+          return { report, created: true };
+        });
+      },
+      async reports(orgId, assignmentId) {
+        return db
+          .select()
+          .from(t.reports)
+          .where(and(eq(t.reports.orgId, orgId), eq(t.reports.assignmentId, assignmentId)))
+          .orderBy(asc(t.reports.reportedAt));
+      },
+      async upsertOccurrence(input) {
+        return one(
+          await db
+            .insert(t.occurrences)
+            .values(input)
+            .onConflictDoUpdate({
+              target: [t.occurrences.assignmentId, t.occurrences.periodStart],
+              set: {
+                periodEnd: input.periodEnd,
+                dueDate: input.dueDate,
+                onDutyUnitId: input.onDutyUnitId ?? null,
+              },
+            })
+            .returning(),
+          "tracking.upsertOccurrence",
+        );
+      },
+      async occurrences(orgId, assignmentId) {
+        return db
+          .select()
+          .from(t.occurrences)
+          .where(and(eq(t.occurrences.orgId, orgId), eq(t.occurrences.assignmentId, assignmentId)))
+          .orderBy(asc(t.occurrences.periodStart));
+      },
+      async requestExtension(input) {
+        return db.transaction(async (tx) => {
+          const [assignment] = await tx
+            .select({ dueDate: t.assignments.dueDate })
+            .from(t.assignments)
+            .where(and(eq(t.assignments.orgId, input.orgId), eq(t.assignments.id, input.assignmentId)));
+          return one(
+            await tx
+              .insert(t.extensions)
+              .values({ ...input, fromDate: assignment?.dueDate ?? null })
+              .returning(),
+            "tracking.requestExtension",
+          );
+        });
+      },
+    },
+
+    inbound: {
+      async record(input) {
+        // ON CONFLICT DO NOTHING makes two concurrent deliveries of one message insert once;
+        // the loser reads the winner's row.
+        const [inserted] = await db
+          .insert(t.inboundMessages)
+          .values(input)
+          .onConflictDoNothing({
+            target: [t.inboundMessages.channel, t.inboundMessages.externalMessageId],
+          })
+          .returning();
+        if (inserted) return { message: inserted, duplicate: false };
+        const [existing] = await db
+          .select()
+          .from(t.inboundMessages)
+          .where(
+            and(
+              eq(t.inboundMessages.channel, input.channel),
+              eq(t.inboundMessages.externalMessageId, input.externalMessageId),
+            ),
+          );
+        return { message: one(existing ? [existing] : [], "inbound.record"), duplicate: true };
+      },
+      async markProcessed(orgId, id, at) {
+        await db
+          .update(t.inboundMessages)
+          .set({ processedAt: at })
+          .where(and(eq(t.inboundMessages.orgId, orgId), eq(t.inboundMessages.id, id)));
+      },
+    },
+
+    outbound: {
+      async planReminder(input) {
+        const [row] = await db
+          .insert(t.reminders)
+          .values(input)
+          .onConflictDoNothing({ target: [t.reminders.orgId, t.reminders.dedupeKey] })
+          .returning();
+        return row ?? null;
+      },
+      async reminders(orgId, assignmentId) {
+        return db
+          .select()
+          .from(t.reminders)
+          .where(and(eq(t.reminders.orgId, orgId), eq(t.reminders.assignmentId, assignmentId)))
+          .orderBy(asc(t.reminders.plannedAt));
+      },
+      async enqueue(input) {
+        return one(await db.insert(t.outboundMessages).values(input).returning(), "outbound.enqueue");
+      },
+      async recordDelivery(input) {
+        return db.transaction(async (tx) => {
+          const delivery = one(
+            await tx.insert(t.deliveries).values(input).returning(),
+            "outbound.recordDelivery",
+          );
+          const status =
+            input.outcome === "sent" ? "sent" : input.outcome === "retrying" ? null : "failed";
+          if (status) {
+            await tx
+              .update(t.outboundMessages)
+              .set({ status })
+              .where(
+                and(
+                  eq(t.outboundMessages.orgId, input.orgId),
+                  eq(t.outboundMessages.id, input.outboundMessageId),
+                ),
+              );
+          }
+          return delivery;
+        });
+      },
+      async deliveries(orgId, outboundMessageId) {
+        return db
+          .select()
+          .from(t.deliveries)
+          .where(and(eq(t.deliveries.orgId, orgId), eq(t.deliveries.outboundMessageId, outboundMessageId)))
+          .orderBy(asc(t.deliveries.attempt));
+      },
+    },
+
+    audit: {
+      async append(input) {
+        return one(await db.insert(t.auditLog).values(input).returning(), "audit.append");
+      },
+      async list(orgId, options = {}) {
+        return db
+          .select()
+          .from(t.auditLog)
+          .where(eq(t.auditLog.orgId, orgId))
+          .orderBy(desc(t.auditLog.id))
+          .limit(options.limit ?? 100);
+      },
+    },
+  };
+}
