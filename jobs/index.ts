@@ -9,4 +9,5 @@ export {
   createRedis,
   redactRedisUrl,
   RedisUnavailableError,
+  waitForReady,
 } from "./redis.ts";

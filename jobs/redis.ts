@@ -69,3 +69,19 @@ export function createHealthRedis(url: string): Redis {
   client.on("error", () => undefined);
   return client;
 }
+
+/** Resolves once the client is connected (or rejects after timeoutMs). */
+export async function waitForReady(client: Redis, timeoutMs = 3_000): Promise<void> {
+  if (client.status === "ready") return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      client.off("ready", onReady);
+      reject(new RedisUnavailableError(redactRedisUrl(client.options.host ? `redis://${client.options.host}:${client.options.port}` : "redis"), "not ready"));
+    }, timeoutMs);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    client.once("ready", onReady);
+  });
+}

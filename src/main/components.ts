@@ -7,7 +7,13 @@ import type { Config } from "../config/index.ts";
 import type { Clock, HealthProbe } from "../app/ports.ts";
 import { buildApp } from "../http/index.ts";
 import { createStore, openDatabase, type Database } from "../store/index.ts";
-import { createHealthRedis, createRedis, lastHeartbeat, startWorkers } from "../../jobs/index.ts";
+import {
+  createHealthRedis,
+  createRedis,
+  lastHeartbeat,
+  startWorkers,
+  waitForReady,
+} from "../../jobs/index.ts";
 import { lockDataDir } from "./data-lock.ts";
 import type { Lifecycle } from "./lifecycle.ts";
 
@@ -65,6 +71,7 @@ export async function startWeb(
   lifecycle.add("redis-health", async () => {
     healthRedis.disconnect();
   });
+  await waitForReady(healthRedis);
   const probes: HealthProbe[] = [
     { name: "database", check: () => database.ping() },
     {
@@ -84,7 +91,8 @@ export async function startWeb(
 export async function startWorker(config: Config, lifecycle: Lifecycle, logger: PinoLogger) {
   const connection = createRedis(config.REDIS_URL);
   lifecycle.add("redis", async () => {
-    await connection.quit().catch(() => connection.disconnect());
+    if (connection.status === "ready") await connection.quit().catch(() => connection.disconnect());
+    else connection.disconnect();
   });
   const workers = await startWorkers({
     connection,

@@ -20,13 +20,23 @@ export class Lifecycle {
   /** Closes everything registered so far; errors are logged, not thrown. */
   shutdown(reason: string): Promise<void> {
     this.closing ??= (async () => {
-      this.logger.info({ reason }, "shutting down");
+      this.logger.debug({ reason }, "closing");
       for (const { name, close } of [...this.closers].reverse()) {
+        // Each closer gets a share of the budget, so one that hangs (a queue waiting for a
+        // Redis that is gone) cannot keep the database and the data-dir lock open.
+        let timer: NodeJS.Timeout | undefined;
         try {
-          await close();
+          await Promise.race([
+            close(),
+            new Promise<never>((_, reject) => {
+              timer = setTimeout(() => reject(new Error("timed out")), this.timeoutMs / 4);
+            }),
+          ]);
           this.logger.debug({ name }, "closed");
         } catch (err) {
           this.logger.error({ name, err }, "close failed");
+        } finally {
+          clearTimeout(timer);
         }
       }
     })();
@@ -36,12 +46,16 @@ export class Lifecycle {
   /** SIGINT/SIGTERM → shutdown → exit 0; a shutdown that overruns the timeout exits 1. */
   handleSignals(exit: (code: number) => void): void {
     const onSignal = (signal: NodeJS.Signals) => {
+      this.logger.info({ signal }, "shutting down");
       const timer = setTimeout(() => {
         this.logger.error({ timeoutMs: this.timeoutMs }, "shutdown timed out");
         exit(1);
       }, this.timeoutMs);
       timer.unref();
-      void this.shutdown(signal).then(() => exit(0));
+      void this.shutdown(signal).then(() => {
+        this.logger.info({ signal }, "stopped");
+        exit(0);
+      });
     };
     process.once("SIGINT", onSignal);
     process.once("SIGTERM", onSignal);

@@ -1,0 +1,280 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Store } from "../../src/app/ports.ts";
+import { createStore } from "../../src/store/index.ts";
+import { createMigratedDatabase, DRIVERS, type TestDatabase } from "../support/databases.ts";
+
+const at = (iso: string) => new Date(iso);
+
+/** One suite, both drivers: the same repositories must behave the same on each. */
+describe.each(DRIVERS)("repositories on %s", (driver) => {
+  let test: TestDatabase;
+  let store: Store;
+
+  beforeAll(async () => {
+    test = await createMigratedDatabase(driver);
+    store = createStore(test.database.db);
+  });
+  afterAll(async () => {
+    await test.drop();
+  });
+
+  async function newOrg(slug = `org-${randomUUID().slice(0, 8)}`) {
+    return store.orgs.create({ slug, name: `Đảng ủy ${slug}` });
+  }
+
+  it("round-trips orgs, and ensure() creates once", async () => {
+    const first = await store.orgs.ensure({ slug: "phuong-7", name: "Đảng ủy phường 7" });
+    const second = await store.orgs.ensure({ slug: "phuong-7", name: "other name" });
+    expect(first.created).toBe(true);
+    expect(second.created).toBe(false);
+    expect(second.org.id).toBe(first.org.id);
+    expect(second.org.name).toBe("Đảng ủy phường 7");
+    expect(first.org.timezone).toBe("Asia/Ho_Chi_Minh");
+    expect(await store.orgs.bySlug("phuong-7")).toEqual(first.org);
+    expect(await store.orgs.bySlug("missing")).toBeNull();
+  });
+
+  it("round-trips units with aliases and a parent group, scoped by org", async () => {
+    const org = await newOrg();
+    const other = await newOrg();
+    const group = await store.units.create({ orgId: org.id, name: "Các đoàn thể CTXH", key: "doan-the" });
+    const ccb = await store.units.create({
+      orgId: org.id,
+      name: "Hội Cựu chiến binh",
+      key: "hoi-ccb",
+      parentId: group.id,
+      aliases: [
+        { alias: "Hội CCB", folded: "hoi ccb" },
+        { alias: "CCB", folded: "ccb" },
+      ],
+    });
+    expect(ccb.parentId).toBe(group.id);
+    expect(await store.units.aliases(org.id, ccb.id)).toEqual(["CCB", "Hội CCB"]);
+    expect((await store.units.byAlias(org.id, "hoi ccb"))?.id).toBe(ccb.id);
+    expect(await store.units.byAlias(other.id, "hoi ccb")).toBeNull();
+    expect((await store.units.list(org.id)).map((u) => u.name)).toEqual([
+      "Các đoàn thể CTXH",
+      "Hội Cựu chiến binh",
+    ]);
+    // The same folded alias twice in one org is refused: a lookup must have one answer.
+    await expect(
+      store.units.create({ orgId: org.id, name: "Khác", aliases: [{ alias: "ccb", folded: "ccb" }] }),
+    ).rejects.toThrow();
+    expect((await store.units.list(org.id)).map((u) => u.name)).not.toContain("Khác");
+  });
+
+  it("round-trips persons with roles and memberships", async () => {
+    const org = await newOrg();
+    const unit = await store.units.create({ orgId: org.id, name: "Đoàn TNCS Hồ Chí Minh" });
+    const person = await store.persons.create({
+      orgId: org.id,
+      fullName: "Nguyễn Thị Hoa",
+      phone: "0912345678",
+      roles: ["cadre", "leader"],
+    });
+    expect(await store.persons.get(org.id, person.id)).toEqual(person);
+    expect(person.roles).toEqual(["cadre", "leader"]);
+    await store.persons.addMembership({ orgId: org.id, personId: person.id, unitId: unit.id, role: "head", title: "Bí thư Đoàn phường" });
+    const again = await store.persons.addMembership({ orgId: org.id, personId: person.id, unitId: unit.id, role: "deputy" });
+    expect(again.role).toBe("deputy");
+    const memberships = await store.persons.memberships(org.id, person.id);
+    expect(memberships).toHaveLength(1);
+    expect(memberships[0]).toMatchObject({ unitId: unit.id, role: "deputy" });
+    expect(await store.persons.get((await newOrg()).id, person.id)).toBeNull();
+  });
+
+  it("round-trips identities and threads, linking and binding", async () => {
+    const org = await newOrg();
+    const unit = await store.units.create({ orgId: org.id, name: "Hội LHPN" });
+    const person = await store.persons.create({ orgId: org.id, fullName: "Lê Văn Bình", roles: ["cadre"] });
+    const identity = await store.chats.upsertIdentity({ orgId: org.id, channel: "zalo", externalId: "84123", displayName: "Bình" });
+    const same = await store.chats.upsertIdentity({ orgId: org.id, channel: "zalo", externalId: "84123" });
+    expect(same.id).toBe(identity.id);
+    expect(same.displayName).toBe("Bình");
+    const linked = await store.chats.linkIdentity(org.id, identity.id, person.id, at("2020-06-10T02:00:00Z"));
+    expect(linked.personId).toBe(person.id);
+    expect(linked.linkedAt?.toISOString()).toBe("2020-06-10T02:00:00.000Z");
+    expect(await store.chats.identity(org.id, "zalo", "84123")).toEqual(linked);
+    expect(await store.chats.identity(org.id, "messenger", "84123")).toBeNull();
+
+    const thread = await store.chats.upsertThread({ orgId: org.id, channel: "zalo", externalId: "g-1", kind: "group", title: "Nhóm Hội LHPN" });
+    const bound = await store.chats.bindThread(org.id, thread.id, unit.id);
+    expect(bound.unitId).toBe(unit.id);
+    expect(await store.chats.thread(org.id, "zalo", "g-1")).toEqual(bound);
+  });
+
+  it("round-trips directives and items; the same text imports once", async () => {
+    const org = await newOrg();
+    const draft = {
+      orgId: org.id,
+      sourceText: "1. Việc một.\n2. Việc hai.",
+      sourceHash: "hash-1",
+      docType: "Thông báo kết luận",
+      number: "123-TB/ĐU",
+      issuer: "Ban Thường vụ Đảng ủy",
+      issuedDate: "2020-06-05",
+      signer: "Nguyễn Tiến Giang",
+      recipients: ["BTV Thị ủy", "Lưu VP"],
+      items: [
+        { ref: "1", text: "Việc một.", summary: "Việc một", deadline: { kind: "half-year", text: "6 tháng cuối năm 2020", due: "2020-12-31", every: null, timesPerPeriod: null }, dueDate: "2020-12-31" },
+        { ref: "2", text: "Việc hai.", summary: "Việc hai", rotation: { teams: 2, turn: "week", text: "02 tổ luân phiên" } },
+        { ref: "2.1", parentRef: "2", text: "Việc con.", summary: "Việc con" },
+      ],
+    };
+    const first = await store.directives.createDraft(draft);
+    const second = await store.directives.createDraft({ ...draft, items: [] });
+    expect(first.created).toBe(true);
+    expect(second.created).toBe(false);
+    expect(second.directive.id).toBe(first.directive.id);
+
+    const loaded = await store.directives.get(org.id, first.directive.id);
+    expect(loaded?.directive).toMatchObject({ status: "draft", issuedDate: "2020-06-05", recipients: ["BTV Thị ủy", "Lưu VP"], signer: "Nguyễn Tiến Giang" });
+    expect(loaded?.items.map((i) => [i.ref, i.position, i.parentRef])).toEqual([
+      ["1", 0, null],
+      ["2", 1, null],
+      ["2.1", 2, "2"],
+    ]);
+    expect(loaded?.items[0]?.deadline).toEqual(draft.items[0]?.deadline);
+    expect(loaded?.items[0]?.dueDate).toBe("2020-12-31");
+    expect(loaded?.items[1]?.rotation).toEqual({ teams: 2, turn: "week", text: "02 tổ luân phiên" });
+
+    const active = await store.directives.setStatus(org.id, first.directive.id, "active", at("2020-06-06T01:00:00Z"));
+    expect(active.status).toBe("active");
+    expect(active.activatedAt?.toISOString()).toBe("2020-06-06T01:00:00.000Z");
+    // Another org importing the same text gets its own draft.
+    const elsewhere = await store.directives.createDraft({ ...draft, orgId: (await newOrg()).id, items: [] });
+    expect(elsewhere.created).toBe(true);
+  });
+
+  async function assignedItem() {
+    const org = await newOrg();
+    const unit = await store.units.create({ orgId: org.id, name: "Đoàn TNCS" });
+    const team = await store.units.create({ orgId: org.id, name: "Tổ 1" });
+    const person = await store.persons.create({ orgId: org.id, fullName: "Phạm Văn Cường", roles: ["cadre"] });
+    const { directive } = await store.directives.createDraft({
+      orgId: org.id,
+      sourceText: "6. Kiện toàn nhân sự.",
+      sourceHash: `h-${randomUUID()}`,
+      items: [{ ref: "6", text: "Kiện toàn nhân sự.", summary: "Kiện toàn nhân sự", dueDate: "2020-06-30" }],
+    });
+    const item = (await store.directives.get(org.id, directive.id))?.items[0];
+    if (!item) throw new Error("no item");
+    const assignment = await store.tracking.assign({ orgId: org.id, itemId: item.id, unitId: unit.id, role: "lead", dueDate: "2020-06-30" });
+    return { org, unit, team, person, item, assignment };
+  }
+
+  it("round-trips assignments, reports and extensions; a report moves the status", async () => {
+    const { org, person, item, assignment } = await assignedItem();
+    expect(assignment).toMatchObject({ status: "not_reported", role: "lead", dueDate: "2020-06-30", percent: null });
+    expect(await store.tracking.assignmentsOfItem(org.id, item.id)).toEqual([assignment]);
+
+    const message = await store.inbound.record({ orgId: org.id, channel: "simulator", externalMessageId: "m-80", text: "bc 6 đang làm 80%", sentAt: at("2020-06-20T03:00:00Z") });
+    const progress = await store.tracking.recordReport({ orgId: org.id, assignmentId: assignment.id, personId: person.id, inboundMessageId: message.message.id, status: "in_progress", percent: 80, text: "đang làm 80%", reportedAt: at("2020-06-20T03:00:00Z") });
+    expect(progress.created).toBe(true);
+    expect(await store.tracking.assignment(org.id, assignment.id)).toMatchObject({ status: "in_progress", percent: 80, doneAt: null });
+
+    // The same message again records nothing new and changes nothing.
+    const repeat = await store.tracking.recordReport({ orgId: org.id, assignmentId: assignment.id, personId: person.id, inboundMessageId: message.message.id, status: "done", reportedAt: at("2020-06-21T03:00:00Z") });
+    expect(repeat.created).toBe(false);
+    expect(repeat.report.id).toBe(progress.report.id);
+    expect((await store.tracking.assignment(org.id, assignment.id))?.status).toBe("in_progress");
+
+    const done = await store.tracking.recordReport({ orgId: org.id, assignmentId: assignment.id, personId: person.id, status: "done", count: 245, text: "xong, 245 hội viên", reportedAt: at("2020-06-25T03:00:00Z") });
+    expect(done.report).toMatchObject({ status: "done", count: 245, text: "xong, 245 hội viên" });
+    const after = await store.tracking.assignment(org.id, assignment.id);
+    expect(after).toMatchObject({ status: "done", percent: 100 });
+    expect(after?.doneAt?.toISOString()).toBe("2020-06-25T03:00:00.000Z");
+    expect((await store.tracking.reports(org.id, assignment.id)).map((r) => r.status)).toEqual(["in_progress", "done"]);
+
+    const extension = await store.tracking.requestExtension({ orgId: org.id, assignmentId: assignment.id, requestedBy: person.id, toDate: "2020-07-15", reason: "chờ số liệu" });
+    expect(extension).toMatchObject({ fromDate: "2020-06-30", toDate: "2020-07-15", status: "requested", reason: "chờ số liệu" });
+
+    await expect(
+      store.tracking.recordReport({ orgId: org.id, assignmentId: assignment.id, status: "in_progress", percent: 140, reportedAt: at("2020-06-26T03:00:00Z") }),
+    ).rejects.toThrow();
+  });
+
+  it("round-trips occurrences with the team on duty; a report on one moves only it", async () => {
+    const { org, team, assignment } = await assignedItem();
+    const week1 = await store.tracking.upsertOccurrence({ orgId: org.id, assignmentId: assignment.id, periodStart: "2020-06-08", periodEnd: "2020-06-14", dueDate: "2020-06-14", onDutyUnitId: team.id });
+    const week1Again = await store.tracking.upsertOccurrence({ orgId: org.id, assignmentId: assignment.id, periodStart: "2020-06-08", periodEnd: "2020-06-14", dueDate: "2020-06-14", onDutyUnitId: team.id });
+    expect(week1Again.id).toBe(week1.id);
+    await store.tracking.upsertOccurrence({ orgId: org.id, assignmentId: assignment.id, periodStart: "2020-06-15", periodEnd: "2020-06-21", dueDate: "2020-06-21" });
+    await store.tracking.recordReport({ orgId: org.id, assignmentId: assignment.id, occurrenceId: week1.id, status: "done", reportedAt: at("2020-06-14T03:00:00Z") });
+    const occurrences = await store.tracking.occurrences(org.id, assignment.id);
+    expect(occurrences.map((o) => [o.periodStart, o.status, o.onDutyUnitId])).toEqual([
+      ["2020-06-08", "done", team.id],
+      ["2020-06-15", "not_reported", null],
+    ]);
+    expect((await store.tracking.assignment(org.id, assignment.id))?.status).toBe("not_reported");
+  });
+
+  it("round-trips reminders (planned once per key), outbound messages and deliveries", async () => {
+    const { org, assignment, item } = await assignedItem();
+    const plan = { orgId: org.id, assignmentId: assignment.id, kind: "before" as const, plannedAt: at("2020-06-23T01:00:00Z"), dedupeKey: `${assignment.id}-before-2020-06-23` };
+    const reminder = await store.outbound.planReminder(plan);
+    expect(reminder).toMatchObject({ kind: "before", status: "pending" });
+    expect(await store.outbound.planReminder(plan)).toBeNull();
+    expect(await store.outbound.reminders(org.id, assignment.id)).toHaveLength(1);
+
+    const thread = await store.chats.upsertThread({ orgId: org.id, channel: "zalo", externalId: "g-9", kind: "group" });
+    const message = await store.outbound.enqueue({ orgId: org.id, threadId: thread.id, text: "Nhắc: nhiệm vụ 6 hạn 30/6/2020.", reminderId: reminder?.id ?? null, itemId: item.id });
+    expect(message.status).toBe("pending");
+    await store.outbound.recordDelivery({ orgId: org.id, outboundMessageId: message.id, channel: "zalo", attempt: 1, outcome: "retrying", errorCode: "network", attemptedAt: at("2020-06-23T01:00:01Z") });
+    await store.outbound.recordDelivery({ orgId: org.id, outboundMessageId: message.id, channel: "zalo", attempt: 2, outcome: "sent", externalMessageId: "z-777", attemptedAt: at("2020-06-23T01:00:31Z") });
+    const deliveries = await store.outbound.deliveries(org.id, message.id);
+    expect(deliveries.map((d) => [d.attempt, d.outcome, d.externalMessageId])).toEqual([
+      [1, "retrying", null],
+      [2, "sent", "z-777"],
+    ]);
+    await expect(
+      store.outbound.recordDelivery({ orgId: org.id, outboundMessageId: message.id, channel: "zalo", attempt: 2, outcome: "sent", attemptedAt: at("2020-06-23T01:01:00Z") }),
+    ).rejects.toThrow();
+  });
+
+  it("round-trips inbound messages and the audit log", async () => {
+    const org = await newOrg();
+    const sentAt = at("2020-06-20T03:00:00Z");
+    const { message, duplicate } = await store.inbound.record({ orgId: org.id, channel: "messenger", externalMessageId: "mid.1", text: "xong rồi ạ", replyToExternalId: "mid.0", sentAt, raw: { mid: "mid.1" } });
+    expect(duplicate).toBe(false);
+    expect(message).toMatchObject({ text: "xong rồi ạ", replyToExternalId: "mid.0", raw: { mid: "mid.1" }, processedAt: null });
+    expect(message.sentAt.toISOString()).toBe(sentAt.toISOString());
+    await store.inbound.markProcessed(org.id, message.id, at("2020-06-20T03:00:02Z"));
+    const again = await store.inbound.record({ orgId: org.id, channel: "messenger", externalMessageId: "mid.1", text: "other", sentAt });
+    expect(again.duplicate).toBe(true);
+    expect(again.message.text).toBe("xong rồi ạ");
+    expect(again.message.processedAt?.toISOString()).toBe("2020-06-20T03:00:02.000Z");
+
+    await store.audit.append({ orgId: org.id, actor: "system", action: "org.created", entity: "org", entityId: org.id });
+    await store.audit.append({ orgId: org.id, actor: "person:1", action: "report.recorded", entity: "report", data: { status: "done" } });
+    const entries = await store.audit.list(org.id);
+    expect(entries.map((e) => e.action)).toEqual(["report.recorded", "org.created"]);
+    expect(entries[0]?.data).toEqual({ status: "done" });
+    expect(await store.audit.list((await newOrg()).id)).toEqual([]);
+  });
+
+  it("records one inbound message once under concurrent inserts", async () => {
+    const org = await newOrg();
+    const input = { orgId: org.id, channel: "zalo" as const, externalMessageId: `race-${randomUUID()}`, text: "bc 6 xong", sentAt: at("2020-06-20T03:00:00Z") };
+    const [a, b] = await Promise.all([store.inbound.record(input), store.inbound.record(input)]);
+    expect([a.duplicate, b.duplicate].sort()).toEqual([false, true]);
+    expect(a.message.id).toBe(b.message.id);
+
+    // Many at once: still exactly one row, one winner.
+    const many = await Promise.all(
+      Array.from({ length: 8 }, () => store.inbound.record({ ...input, externalMessageId: `${input.externalMessageId}-n` })),
+    );
+    expect(many.filter((r) => !r.duplicate)).toHaveLength(1);
+    expect(new Set(many.map((r) => r.message.id)).size).toBe(1);
+  });
+
+  it("records one report per message and assignment under concurrent inserts", async () => {
+    const { org, assignment } = await assignedItem();
+    const { message } = await store.inbound.record({ orgId: org.id, channel: "simulator", externalMessageId: `r-${randomUUID()}`, text: "xong", sentAt: at("2020-06-20T03:00:00Z") });
+    const input = { orgId: org.id, assignmentId: assignment.id, inboundMessageId: message.id, status: "done" as const, reportedAt: at("2020-06-20T03:00:00Z") };
+    const results = await Promise.all([store.tracking.recordReport(input), store.tracking.recordReport(input)]);
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    expect(await store.tracking.reports(org.id, assignment.id)).toHaveLength(1);
+  });
+});
