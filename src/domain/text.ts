@@ -1,0 +1,118 @@
+/**
+ * Vietnamese text folding: match on a plain lower-case ASCII-ish form while keeping a map back
+ * to the original string, so that a phrase found in folded text can be returned exactly as it
+ * stands in the source (original casing, diacritics and normalization form).
+ *
+ * Pure: no I/O, no clock, no environment.
+ */
+
+/**
+ * Normalize to NFC (precomposed), the form stored and compared everywhere.
+ *
+ * @example
+ * nfc("Ha\u0300ng tua\u0302\u0300n") === "Hàng tuần"; // true
+ */
+export function nfc(s: string): string {
+  return s.normalize("NFC");
+}
+
+/** Folded text plus, for each folded UTF-16 unit, the span of the original it came from. */
+export interface FoldedText {
+  /** The folded text (see {@link fold}). */
+  text: string;
+  /** `starts[i]`: index in the original where the character behind `text[i]` starts. */
+  starts: number[];
+  /** `ends[i]`: index in the original just past that character and any marks folded away after it. */
+  ends: number[];
+}
+
+const COMBINING_MARK = /\p{M}/gu;
+const WHITESPACE = /^\s$/u;
+/** Invisible characters that are dropped like combining marks. */
+const INVISIBLE = /^[\u200b-\u200d\u2060\ufeff\u00ad]$/u;
+
+/** Fold one code point: lower case, no diacritics, đ → d. May return "" (a bare mark). */
+function foldCodePoint(ch: string): string {
+  if (INVISIBLE.test(ch)) return "";
+  return ch.normalize("NFD").toLowerCase().replace(COMBINING_MARK, "").replace(/đ/g, "d");
+}
+
+/**
+ * Fold `s` and keep a position map to the original.
+ * Folding: NFC/NFD-insensitive, lower case, all Vietnamese diacritics removed (đ/Đ → d),
+ * any run of whitespace becomes one space, leading and trailing whitespace is dropped.
+ *
+ * @example
+ * const f = foldWithMap("Trước  NGÀY 15/7");
+ * f.text;                                        // "truoc ngay 15/7"
+ * const i = f.text.indexOf("ngay");
+ * sourceSlice("Trước  NGÀY 15/7", f, i, i + 4);  // "NGÀY"
+ */
+export function foldWithMap(s: string): FoldedText {
+  let text = "";
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let spaceStart = -1;
+  let spaceEnd = -1;
+  for (let i = 0; i < s.length; ) {
+    const cp = s.codePointAt(i) ?? 0;
+    const ch = String.fromCodePoint(cp);
+    const len = ch.length;
+    if (WHITESPACE.test(ch)) {
+      if (text.length > 0) {
+        if (spaceStart < 0) spaceStart = i;
+        spaceEnd = i + len;
+      }
+      i += len;
+      continue;
+    }
+    const folded = foldCodePoint(ch);
+    if (folded === "") {
+      // A combining mark (NFD input) or an invisible character: it belongs to the previous one.
+      if (ends.length > 0 && spaceStart < 0) ends[ends.length - 1] = i + len;
+      i += len;
+      continue;
+    }
+    if (spaceStart >= 0) {
+      text += " ";
+      starts.push(spaceStart);
+      ends.push(spaceEnd);
+      spaceStart = -1;
+    }
+    for (let k = 0; k < folded.length; k++) {
+      starts.push(i);
+      ends.push(i + len);
+    }
+    text += folded;
+    i += len;
+  }
+  return { text, starts, ends };
+}
+
+/**
+ * Fold `s` for matching: lower case, no diacritics, đ → d, whitespace collapsed and trimmed.
+ *
+ * @example
+ * fold("Hằng  THÁNG\n") === "hang thang"; // true
+ * fold("Đoàn TNCS".normalize("NFD")) === "doan tncs"; // true
+ */
+export function fold(s: string): string {
+  return foldWithMap(s).text;
+}
+
+/**
+ * The original substring behind the folded range `[start, end)` of `folded` (made from `source`).
+ * Returns "" for an empty range.
+ *
+ * @example
+ * const src = "Thường xuyên kiểm tra";
+ * const f = foldWithMap(src);
+ * sourceSlice(src, f, 0, 12); // "Thường xuyên"
+ */
+export function sourceSlice(source: string, folded: FoldedText, start: number, end: number): string {
+  if (end <= start) return "";
+  const from = folded.starts[start];
+  const to = folded.ends[end - 1];
+  if (from === undefined || to === undefined) return "";
+  return source.slice(from, to);
+}
