@@ -16,6 +16,7 @@ import type {
   Identity,
   InboundMessage,
   Item,
+  ItemAssignee,
   ItemDeadline,
   ItemRotation,
   MembershipRole,
@@ -68,7 +69,10 @@ export interface UnitRepository {
     aliases?: { alias: string; folded: string }[];
   }): Promise<Unit>;
   list(orgId: string): Promise<Unit[]>;
+  /** Every alias of every unit of the org (for matching names in directives and chat). */
+  allAliases(orgId: string): Promise<{ unitId: string; alias: string }[]>;
   aliases(orgId: string, unitId: string): Promise<string[]>;
+  byKey(orgId: string, key: string): Promise<Unit | null>;
   byAlias(orgId: string, folded: string): Promise<Unit | null>;
 }
 
@@ -129,19 +133,22 @@ export interface NewItem {
   deadline?: ItemDeadline | null;
   dueDate?: string | null;
   rotation?: ItemRotation | null;
+  assignees?: ItemAssignee[];
 }
+
+export type ItemPatch = Partial<Omit<NewItem, "ref">> & { ref?: string };
 
 /**
  * Directives and their items. A directive is a draft until activated.
  * @example
- * const { directive, created } = await store.directives.createDraft({ orgId, sourceText, sourceHash, items: [] });
+ * const { directive, created } = await store.directives.createDraft({ orgId, sourceText, items: [] });
  */
 export interface DirectiveRepository {
-  /** Idempotent on (org, source hash): the same text imported twice returns the first draft. */
+  /** Idempotent on (org, SHA-256 of sourceText): the same text imported twice returns the
+   * first directive with `created: false`. */
   createDraft(input: {
     orgId: string;
     sourceText: string;
-    sourceHash: string;
     sourceName?: string | null;
     docType?: string | null;
     number?: string | null;
@@ -152,6 +159,12 @@ export interface DirectiveRepository {
     items: NewItem[];
   }): Promise<{ directive: Directive; created: boolean }>;
   get(orgId: string, id: string): Promise<{ directive: Directive; items: Item[] } | null>;
+  list(orgId: string): Promise<Directive[]>;
+  item(orgId: string, itemId: string): Promise<Item | null>;
+  /** Adds an item at the end (or after `afterRef`'s position when given). */
+  addItem(orgId: string, directiveId: string, item: NewItem): Promise<Item>;
+  updateItem(orgId: string, itemId: string, patch: ItemPatch): Promise<Item>;
+  removeItem(orgId: string, itemId: string): Promise<boolean>;
   setStatus(orgId: string, id: string, status: Directive["status"], at: Date): Promise<Directive>;
 }
 
@@ -280,6 +293,18 @@ export interface AuditRepository {
   list(orgId: string, options?: { limit?: number }): Promise<AuditEntry[]>;
 }
 
+/**
+ * Access tokens of office and leader users for the office API.
+ * @example
+ * const { token } = await store.access.createToken({ orgId, personId, label: "máy văn phòng" });
+ * const who = await store.access.byToken(token); // { person, org } or null
+ */
+export interface AccessRepository {
+  /** Returns the token once; only its hash is stored. */
+  createToken(input: { orgId: string; personId: string; label?: string | null }): Promise<{ token: string }>;
+  byToken(token: string): Promise<{ person: Person; org: Org } | null>;
+}
+
 /** Everything the store offers, grouped by entity. */
 export interface Store {
   orgs: OrgRepository;
@@ -291,6 +316,9 @@ export interface Store {
   inbound: InboundRepository;
   outbound: OutboundRepository;
   audit: AuditRepository;
+  access: AccessRepository;
+  /** Runs `work` in one database transaction; everything it does commits or none of it. */
+  transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
 }
 
 /**

@@ -127,6 +127,15 @@ export interface ItemRotation {
   [key: string]: unknown;
 }
 
+/** A unit proposed for an item (by the parser or by office in review). */
+export interface ItemAssignee {
+  /** The unit as written ("Hội CCB phường"). */
+  name: string;
+  role: AssignmentRole;
+  /** The built-in dictionary key when the parser recognised the unit ("hoi-ccb"). */
+  unitKey: string | null;
+}
+
 export interface Item {
   id: string;
   orgId: string;
@@ -139,6 +148,7 @@ export interface Item {
   deadline: ItemDeadline | null;
   dueDate: string | null;
   rotation: ItemRotation | null;
+  assignees: ItemAssignee[];
   createdAt: Date;
 }
 

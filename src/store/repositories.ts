@@ -2,7 +2,8 @@
  * Drizzle repositories implementing the app's Store port. The only place SQL is written.
  * Every query is scoped by orgId.
  */
-import { and, asc, desc, eq, sql } from "drizzle-orm";
+import { createHash, randomBytes } from "node:crypto";
+import { and, asc, desc, eq, isNull, max, sql } from "drizzle-orm";
 import type { Store } from "../app/ports.ts";
 import type { Db } from "./db.ts";
 import * as t from "./schema.ts";
@@ -19,7 +20,8 @@ function one<T>(rows: T[], what: string): T {
  * const { org } = await store.orgs.ensure({ slug: "phuong-7", name: "Đảng ủy phường 7" });
  */
 export function createStore(db: Db): Store {
-  return {
+  const store: Store = {
+    transaction: (work) => db.transaction((tx) => work(createStore(tx as unknown as Db))),
     orgs: {
       async create(input) {
         return one(await db.insert(t.orgs).values(input).returning(), "orgs.create");
@@ -54,6 +56,19 @@ export function createStore(db: Db): Store {
       },
       async list(orgId) {
         return db.select().from(t.units).where(eq(t.units.orgId, orgId)).orderBy(asc(t.units.name));
+      },
+      async allAliases(orgId) {
+        return db
+          .select({ unitId: t.unitAliases.unitId, alias: t.unitAliases.alias })
+          .from(t.unitAliases)
+          .where(eq(t.unitAliases.orgId, orgId));
+      },
+      async byKey(orgId, key) {
+        const [row] = await db
+          .select()
+          .from(t.units)
+          .where(and(eq(t.units.orgId, orgId), eq(t.units.key, key)));
+        return row ?? null;
       },
       async aliases(orgId, unitId) {
         const rows = await db
@@ -183,10 +198,11 @@ export function createStore(db: Db): Store {
 
     directives: {
       async createDraft({ items, ...input }) {
+        const sourceHash = sha256(input.sourceText);
         return db.transaction(async (tx) => {
           const [directive] = await tx
             .insert(t.directives)
-            .values(input)
+            .values({ ...input, sourceHash })
             .onConflictDoNothing({ target: [t.directives.orgId, t.directives.sourceHash] })
             .returning();
           if (!directive) {
@@ -196,7 +212,7 @@ export function createStore(db: Db): Store {
               .where(
                 and(
                   eq(t.directives.orgId, input.orgId),
-                  eq(t.directives.sourceHash, input.sourceHash),
+                  eq(t.directives.sourceHash, sourceHash),
                 ),
               );
             return { directive: one(existing ? [existing] : [], "directives.createDraft"), created: false };
@@ -226,6 +242,50 @@ export function createStore(db: Db): Store {
           .where(and(eq(t.items.orgId, orgId), eq(t.items.directiveId, id)))
           .orderBy(asc(t.items.position));
         return { directive, items };
+      },
+      async list(orgId) {
+        return db
+          .select()
+          .from(t.directives)
+          .where(eq(t.directives.orgId, orgId))
+          .orderBy(desc(t.directives.createdAt));
+      },
+      async item(orgId, itemId) {
+        const [row] = await db
+          .select()
+          .from(t.items)
+          .where(and(eq(t.items.orgId, orgId), eq(t.items.id, itemId)));
+        return row ?? null;
+      },
+      async addItem(orgId, directiveId, item) {
+        const [last] = await db
+          .select({ position: max(t.items.position) })
+          .from(t.items)
+          .where(and(eq(t.items.orgId, orgId), eq(t.items.directiveId, directiveId)));
+        return one(
+          await db
+            .insert(t.items)
+            .values({ ...item, orgId, directiveId, position: (last?.position ?? -1) + 1 })
+            .returning(),
+          "directives.addItem",
+        );
+      },
+      async updateItem(orgId, itemId, patch) {
+        return one(
+          await db
+            .update(t.items)
+            .set(patch)
+            .where(and(eq(t.items.orgId, orgId), eq(t.items.id, itemId)))
+            .returning(),
+          "directives.updateItem",
+        );
+      },
+      async removeItem(orgId, itemId) {
+        const removed = await db
+          .delete(t.items)
+          .where(and(eq(t.items.orgId, orgId), eq(t.items.id, itemId)))
+          .returning({ id: t.items.id });
+        return removed.length > 0;
       },
       async setStatus(orgId, id, status, at) {
         return one(
@@ -427,6 +487,24 @@ export function createStore(db: Db): Store {
       },
     },
 
+    access: {
+      async createToken(input) {
+        // 32 random bytes, URL-safe: the token is shown once; only its hash is stored.
+        const token = randomBytes(32).toString("base64url");
+        await db.insert(t.apiTokens).values({ ...input, tokenHash: sha256(token) });
+        return { token };
+      },
+      async byToken(token) {
+        const [row] = await db
+          .select({ person: t.persons, org: t.orgs })
+          .from(t.apiTokens)
+          .innerJoin(t.persons, eq(t.persons.id, t.apiTokens.personId))
+          .innerJoin(t.orgs, eq(t.orgs.id, t.apiTokens.orgId))
+          .where(and(eq(t.apiTokens.tokenHash, sha256(token)), isNull(t.apiTokens.revokedAt)));
+        return row ?? null;
+      },
+    },
+
     audit: {
       async append(input) {
         return one(await db.insert(t.auditLog).values(input).returning(), "audit.append");
@@ -441,4 +519,9 @@ export function createStore(db: Db): Store {
       },
     },
   };
+  return store;
+}
+
+function sha256(text: string): string {
+  return createHash("sha256").update(text, "utf8").digest("hex");
 }

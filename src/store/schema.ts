@@ -209,6 +209,8 @@ export type StoredDeadline = {
   [key: string]: unknown;
 };
 export type StoredRotation = { teams: number; turn: string; text: string; [key: string]: unknown };
+/** A proposed assignee as parsed or edited in review; becomes an Assignment on activation. */
+export type StoredAssignee = { name: string; role: "lead" | "support"; unitKey: string | null };
 
 export const items = pgTable(
   "items",
@@ -227,6 +229,7 @@ export const items = pgTable(
     /** The resolved due day, or null for recurring, ongoing and undated items. */
     dueDate: date({ mode: "string" }),
     rotation: jsonb().$type<StoredRotation>(),
+    assignees: jsonb().$type<StoredAssignee[]>().notNull().default([]),
     createdAt: createdAt(),
   },
   (t) => [unique().on(t.directiveId, t.ref), index().on(t.orgId)],
@@ -424,4 +427,22 @@ export const auditLog = pgTable(
     data: jsonb().$type<Record<string, unknown>>().notNull().default({}),
   },
   (t) => [index().on(t.orgId, t.at)],
+);
+
+/** Access tokens for the office API: one per office or leader user; only the hash is kept. */
+export const apiTokens = pgTable(
+  "api_tokens",
+  {
+    id: id(),
+    orgId: orgRef(),
+    personId: uuid()
+      .notNull()
+      .references(() => persons.id, { onDelete: "cascade" }),
+    /** SHA-256 of the token, hex. */
+    tokenHash: text().notNull().unique(),
+    label: text(),
+    createdAt: createdAt(),
+    revokedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [index().on(t.personId)],
 );

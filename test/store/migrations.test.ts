@@ -6,6 +6,7 @@ import { createStore } from "../../src/store/index.ts";
 import { createTestDatabase, DRIVERS, type TestDatabase } from "../support/databases.ts";
 
 const EXPECTED_TABLES = [
+  "api_tokens",
   "assignments",
   "audit_log",
   "deliveries",

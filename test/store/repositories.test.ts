@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Store } from "../../src/app/ports.ts";
 import { createStore } from "../../src/store/index.ts";
@@ -109,7 +110,6 @@ describe.each(DRIVERS)("repositories on %s", (driver) => {
     const draft = {
       orgId: org.id,
       sourceText: "1. Việc một.\n2. Việc hai.",
-      sourceHash: "hash-1",
       docType: "Thông báo kết luận",
       number: "123-TB/ĐU",
       issuer: "Ban Thường vụ Đảng ủy",
@@ -147,6 +147,61 @@ describe.each(DRIVERS)("repositories on %s", (driver) => {
     expect(elsewhere.created).toBe(true);
   });
 
+  it("edits draft items: update, add at the end, remove", async () => {
+    const org = await newOrg();
+    const { directive } = await store.directives.createDraft({
+      orgId: org.id,
+      sourceText: "1. Một.\n2. Hai.",
+      items: [
+        { ref: "1", text: "Một.", summary: "Một", assignees: [{ name: "Hội CCB", role: "lead", unitKey: "hoi-ccb" }] },
+        { ref: "2", text: "Hai.", summary: "Hai" },
+      ],
+    });
+    const [one, two] = (await store.directives.get(org.id, directive.id))?.items ?? [];
+    expect(one?.assignees).toEqual([{ name: "Hội CCB", role: "lead", unitKey: "hoi-ccb" }]);
+    expect(two?.assignees).toEqual([]);
+    const updated = await store.directives.updateItem(org.id, one?.id ?? "", {
+      dueDate: "2020-07-15",
+      deadline: { kind: "date", text: "15/7/2020", due: "2020-07-15", every: null, timesPerPeriod: null },
+      assignees: [{ name: "Đoàn phường", role: "support", unitKey: null }],
+    });
+    expect(updated).toMatchObject({ ref: "1", dueDate: "2020-07-15", assignees: [{ name: "Đoàn phường", role: "support", unitKey: null }] });
+    const added = await store.directives.addItem(org.id, directive.id, { ref: "3", text: "Ba.", summary: "Ba" });
+    expect(added.position).toBe(2);
+    expect(await store.directives.removeItem(org.id, two?.id ?? "")).toBe(true);
+    expect(await store.directives.removeItem(org.id, two?.id ?? "")).toBe(false);
+    expect((await store.directives.get(org.id, directive.id))?.items.map((i) => i.ref)).toEqual(["1", "3"]);
+    expect((await store.directives.list(org.id)).map((d) => d.id)).toEqual([directive.id]);
+    // Another org cannot touch it.
+    expect(await store.directives.item((await newOrg()).id, one?.id ?? "")).toBeNull();
+  });
+
+  it("issues access tokens that resolve to their person and org, stored only as a hash", async () => {
+    const org = await newOrg();
+    const person = await store.persons.create({ orgId: org.id, fullName: "Cán bộ văn phòng", roles: ["office"] });
+    const { token } = await store.access.createToken({ orgId: org.id, personId: person.id, label: "test" });
+    expect(token.length).toBeGreaterThanOrEqual(40);
+    const who = await store.access.byToken(token);
+    expect(who?.person.id).toBe(person.id);
+    expect(who?.org.id).toBe(org.id);
+    expect(await store.access.byToken(`${token}x`)).toBeNull();
+    const raw: unknown = await test.database.db.execute(sql`select token_hash from api_tokens where person_id = ${person.id}`);
+    expect(JSON.stringify(raw)).not.toContain(token);
+  });
+
+  it("rolls a transaction back as a whole", async () => {
+    const org = await newOrg();
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.units.create({ orgId: org.id, name: "Tạm" });
+        throw new Error("abort");
+      }),
+    ).rejects.toThrow("abort");
+    expect(await store.units.list(org.id)).toEqual([]);
+    const unit = await store.transaction((tx) => tx.units.create({ orgId: org.id, name: "Giữ" }));
+    expect((await store.units.list(org.id)).map((u) => u.id)).toEqual([unit.id]);
+  });
+
   async function assignedItem() {
     const org = await newOrg();
     const unit = await store.units.create({ orgId: org.id, name: "Đoàn TNCS" });
@@ -154,9 +209,8 @@ describe.each(DRIVERS)("repositories on %s", (driver) => {
     const person = await store.persons.create({ orgId: org.id, fullName: "Phạm Văn Cường", roles: ["cadre"] });
     const { directive } = await store.directives.createDraft({
       orgId: org.id,
-      sourceText: "6. Kiện toàn nhân sự.",
-      sourceHash: `h-${randomUUID()}`,
-      items: [{ ref: "6", text: "Kiện toàn nhân sự.", summary: "Kiện toàn nhân sự", dueDate: "2020-06-30" }],
+      sourceText: `6. Kiện toàn nhân sự. ${randomUUID()}`,
+      items: [{ ref: "6", text: "Kiện toàn nhân sự.", summary: "Kiện toàn nhân sự", dueDate: "2020-06-30", assignees: [{ name: "Đoàn TNCS", role: "lead" as const, unitKey: "doan-tncs" }] }],
     });
     const item = (await store.directives.get(org.id, directive.id))?.items[0];
     if (!item) throw new Error("no item");
