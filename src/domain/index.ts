@@ -1,0 +1,19 @@
+/**
+ * The public surface of `src/domain/`: pure types and rules, no I/O. Other folders import from
+ * here, never from the files behind it.
+ *
+ * @example
+ * import { parseDirective, matchUnits, findDeadline, fold } from "../domain/index.ts";
+ * const parsed = parseDirective(text, { units: orgUnits });
+ */
+export { parseDirective } from "./directive-parser.ts";
+export type { ParseOptions, ParsedAssignee, ParsedDirective, ParsedItem } from "./directive-parser.ts";
+
+export { BUILTIN_UNITS, expandGroup, matchUnits, mergeUnits, resolveUnit } from "./units.ts";
+export type { UnitDef, UnitMention } from "./units.ts";
+
+export { NO_DEADLINE, findDeadline, findRotation, resolveDeadline } from "./deadline.ts";
+export type { Deadline, DeadlineContext, DeadlineKind, Period, Rotation } from "./deadline.ts";
+
+export { fold, foldWithMap, nfc, sourceSlice } from "./text.ts";
+export type { FoldedText } from "./text.ts";
