@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyPluginAsync } from "fastify"
 import type { FastifyBaseLogger } from "fastify";
 import type { HealthProbe } from "../app/ports.ts";
 import { healthRoutes } from "./health.ts";
+import { officeApi, type OfficeApiDeps } from "./office-api.ts";
 
 export interface AppDeps {
   /** pino logger (or `false` in tests for silence). */
@@ -9,7 +10,9 @@ export interface AppDeps {
   probes: HealthProbe[];
   /** Channel webhook plugins, built by main/ from bots/ (http never imports bots/). */
   channelPlugins?: FastifyPluginAsync[];
-  /** Largest request body accepted, in bytes. */
+  /** The office API (directives, review, activation); omitted = not served. */
+  office?: OfficeApiDeps;
+  /** Largest request body accepted, in bytes (directive uploads need 2 MB and some room). */
   bodyLimit?: number;
 }
 
@@ -23,7 +26,7 @@ export interface AppDeps {
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
-    bodyLimit: deps.bodyLimit ?? 1_048_576,
+    bodyLimit: deps.bodyLimit ?? 3 * 1_048_576,
   });
 
   app.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
@@ -44,6 +47,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
 
   await app.register(healthRoutes(deps.probes));
+  if (deps.office) await app.register(officeApi(deps.office));
   for (const plugin of deps.channelPlugins ?? []) await app.register(plugin);
   return app;
 }

@@ -1,2 +1,3 @@
 export { buildApp } from "./app.ts";
 export type { AppDeps } from "./app.ts";
+export type { OfficeApiDeps } from "./office-api.ts";

@@ -9,6 +9,7 @@ import { RedisUnavailableError } from "../../jobs/index.ts";
 import { DatabaseUnavailableError } from "../store/index.ts";
 import { DataDirLockedError } from "./data-lock.ts";
 import { runMigrate, runStart, runWeb, runWorker } from "./processes.ts";
+import { CliError, runImport, runParse, runToken } from "./intake-cli.ts";
 
 const exit = (code: number) => process.exit(code);
 
@@ -24,7 +25,8 @@ function fail(error: unknown): never {
   if (
     error instanceof RedisUnavailableError ||
     error instanceof DatabaseUnavailableError ||
-    error instanceof DataDirLockedError
+    error instanceof DataDirLockedError ||
+    error instanceof CliError
   ) {
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
@@ -63,6 +65,32 @@ program
       })
       .catch(fail),
   );
+
+const print = (text: string) => {
+  process.stdout.write(`${text}\n`);
+};
+
+program
+  .command("parse")
+  .description("parse a directive (.docx, .txt, .md) and print its items; nothing is saved")
+  .argument("<file>", "the directive file")
+  .option("--json", "print the parse as JSON")
+  .action((file: string, options: { json?: boolean }) => runParse(file, options).then(print).catch(fail));
+
+program
+  .command("import")
+  .description("import a directive as a draft for review (nothing is tracked before activation)")
+  .argument("<file>", "the directive file")
+  .option("--org <slug>", "the org to import into (default: ORG_SLUG)")
+  .action((file: string, options: { org?: string }) => runImport(config(), file, options).then(print).catch(fail));
+
+program
+  .command("token")
+  .description("create an office or leader user with an access token for the office API")
+  .requiredOption("--name <name>", "the person's full name")
+  .option("--role <role>", "office or leader", "office")
+  .option("--org <slug>", "the org (default: ORG_SLUG)")
+  .action((options: { name: string; role: string; org?: string }) => runToken(config(), options).then(print).catch(fail));
 
 try {
   await program.parseAsync(process.argv);

@@ -6,6 +6,7 @@ import { pino, type Logger as PinoLogger } from "pino";
 import type { Config } from "../config/index.ts";
 import type { Clock, HealthProbe } from "../app/ports.ts";
 import { buildApp } from "../http/index.ts";
+import { createIntake } from "../app/index.ts";
 import { createStore, openDatabase, type Database } from "../store/index.ts";
 import {
   createHealthRedis,
@@ -81,7 +82,13 @@ export async function startWeb(
       },
     },
   ];
-  const app = await buildApp({ logger, probes });
+  const store = createStore(database.db);
+  const intake = createIntake({ store, clock: systemClock });
+  const app = await buildApp({
+    logger,
+    probes,
+    office: { intake, authenticate: (token) => store.access.byToken(token) },
+  });
   const url = await app.listen({ host: config.HOST, port: config.PORT });
   lifecycle.add("http", () => app.close());
   logger.info({ url, database: database.driver }, "web listening");

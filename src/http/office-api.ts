@@ -1,0 +1,196 @@
+/**
+ * The office API: directives in, review edits, activation. Every route needs an access token of
+ * an office or leader user (`Authorization: Bearer …`); leaders may read, only office may change.
+ */
+import multipart from "@fastify/multipart";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+import type { Org, Person } from "../domain/entities.ts";
+import { IntakeError, type Intake } from "../app/index.ts";
+import { DirectiveFileError, MAX_DIRECTIVE_FILE_BYTES, readDirectiveBuffer } from "../files/index.ts";
+
+export interface OfficeApiDeps {
+  intake: Intake;
+  /** Resolves an access token to its user, or null. */
+  authenticate(token: string): Promise<{ person: Person; org: Org } | null>;
+}
+
+interface Caller {
+  person: Person;
+  org: Org;
+  actor: string;
+}
+
+declare module "fastify" {
+  interface FastifyRequest {
+    caller?: Caller;
+  }
+}
+
+/** A refusal with a Vietnamese message for the office and an English one for logs/tools. */
+function refuse(reply: FastifyReply, status: number, error: string, message: string, messageEn: string) {
+  return reply.code(status).send({ error, message, messageEn });
+}
+
+const assigneeSchema = z.object({
+  name: z.string().min(1).max(200),
+  role: z.enum(["lead", "support"]).default("lead"),
+});
+const itemEditSchema = z
+  .object({
+    ref: z.string().min(1).max(20),
+    text: z.string().min(1).max(20_000),
+    summary: z.string().max(500),
+    deadline: z.string().max(300),
+    dueDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable(),
+    assignees: z.array(assigneeSchema).max(50),
+  })
+  .partial()
+  .strict();
+const newItemSchema = itemEditSchema.extend({ ref: z.string().min(1).max(20), text: z.string().min(1).max(20_000) });
+const importJsonSchema = z.object({ text: z.string(), name: z.string().max(300).optional() }).strict();
+const idParams = z.object({ id: z.uuid() });
+const itemParams = z.object({ id: z.uuid(), itemId: z.uuid() });
+
+function parseOr400<T>(schema: z.ZodType<T>, value: unknown, reply: FastifyReply): T | undefined {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const where = issue?.path.join(".") || "nội dung";
+  void refuse(
+    reply,
+    400,
+    "invalid_request",
+    `Dữ liệu không hợp lệ ở "${where}": ${issue?.message ?? "sai định dạng"}.`,
+    `invalid request at ${where}: ${issue?.message ?? "bad shape"}`,
+  );
+  return undefined;
+}
+
+/**
+ * @example
+ * await app.register(officeApi({ intake, authenticate: (t) => store.access.byToken(t) }));
+ */
+export function officeApi(deps: OfficeApiDeps) {
+  return async (app: FastifyInstance): Promise<void> => {
+    await app.register(multipart, {
+      limits: { fileSize: MAX_DIRECTIVE_FILE_BYTES, files: 1, fields: 5 },
+    });
+    // Plain-text paste: the body is the directive itself.
+    app.addContentTypeParser("text/plain", { parseAs: "string", bodyLimit: MAX_DIRECTIVE_FILE_BYTES }, (_req, body, done) => {
+      done(null, body);
+    });
+
+    app.addHook("onRequest", async (request, reply) => {
+      const header = request.headers.authorization ?? "";
+      const match = /^Bearer\s+(\S+)$/i.exec(header);
+      const who = match?.[1] ? await deps.authenticate(match[1]) : null;
+      if (!who) {
+        return refuse(
+          reply,
+          401,
+          "unauthorized",
+          "Cần mã truy cập của cán bộ văn phòng hoặc lãnh đạo (tiêu đề Authorization: Bearer …). Xin mã mới bằng lệnh: npx dondoc token.",
+          "An access token of an office or leader user is required (Authorization: Bearer …); create one with `npx dondoc token`.",
+        );
+      }
+      const roles = who.person.roles;
+      if (!roles.includes("office") && !roles.includes("leader")) {
+        return refuse(reply, 403, "forbidden", "Chức năng này dành cho cán bộ văn phòng và lãnh đạo.", "office or leader role required");
+      }
+      if (request.method !== "GET" && request.method !== "HEAD" && !roles.includes("office")) {
+        return refuse(reply, 403, "forbidden", "Chức năng này dành cho cán bộ văn phòng: lãnh đạo chỉ xem.", "only office users may change things; leaders read");
+      }
+      request.caller = { ...who, actor: `person:${who.person.id}` };
+    });
+
+    app.setErrorHandler((error: unknown, request, reply) => {
+      if (error instanceof IntakeError) {
+        return refuse(reply, error.status, error.code, error.messageVi, error.message);
+      }
+      if (error instanceof DirectiveFileError) {
+        return refuse(reply, error.code === "too_large" ? 413 : 400, error.code, error.messageVi, error.message);
+      }
+      const e = error as { statusCode?: number; code?: string; message?: string };
+      if (e.statusCode === 413 || e.code === "FST_REQ_FILE_TOO_LARGE") {
+        return refuse(reply, 413, "too_large", "Tệp hoặc văn bản quá lớn (tối đa 2 MB).", "body or file too large (2 MB at most)");
+      }
+      if (e.statusCode && e.statusCode < 500) {
+        return refuse(reply, e.statusCode, "bad_request", "Yêu cầu không hợp lệ.", e.message ?? "bad request");
+      }
+      request.log.error({ err: error }, "office api failed");
+      return refuse(reply, 500, "internal_error", "Lỗi hệ thống, vui lòng thử lại sau.", "internal error");
+    });
+
+    const caller = (request: FastifyRequest): Caller => {
+      if (!request.caller) throw new Error("caller missing after auth hook");
+      return request.caller;
+    };
+
+    app.get("/api/directives", async (request) => {
+      const directives = await deps.intake.listDirectives(caller(request).org.id);
+      return { directives: directives.map(({ sourceText: _s, ...d }) => d) };
+    });
+
+    app.post("/api/directives", async (request, reply) => {
+      const { org, actor } = caller(request);
+      let text: string;
+      let sourceName: string | null = null;
+      if (request.isMultipart()) {
+        const file = await request.file();
+        if (!file) {
+          return refuse(reply, 400, "no_file", "Chưa chọn tệp văn bản (trường \"file\").", "no file in the multipart body (field \"file\")");
+        }
+        const buffer = await file.toBuffer();
+        sourceName = file.filename;
+        text = (await readDirectiveBuffer(buffer, file.filename)).text;
+      } else if (typeof request.body === "string") {
+        text = request.body;
+      } else {
+        const body = parseOr400(importJsonSchema, request.body, reply);
+        if (!body) return reply;
+        text = body.text;
+        sourceName = body.name ?? null;
+      }
+      const result = await deps.intake.importDirective({ orgId: org.id, text, sourceName, actor });
+      return reply.code(result.created ? 201 : 200).send(result);
+    });
+
+    app.get("/api/directives/:id", async (request, reply) => {
+      const params = parseOr400(idParams, request.params, reply);
+      if (!params) return reply;
+      return deps.intake.getDirective(caller(request).org.id, params.id);
+    });
+
+    app.patch("/api/directives/:id/items/:itemId", async (request, reply) => {
+      const params = parseOr400(itemParams, request.params, reply);
+      const edit = params && parseOr400(itemEditSchema, request.body, reply);
+      if (!params || !edit) return reply;
+      const { org, actor } = caller(request);
+      return { item: await deps.intake.updateItem(org.id, params.id, params.itemId, edit, actor) };
+    });
+
+    app.post("/api/directives/:id/items", async (request, reply) => {
+      const params = parseOr400(idParams, request.params, reply);
+      const item = params && parseOr400(newItemSchema, request.body, reply);
+      if (!params || !item) return reply;
+      const { org, actor } = caller(request);
+      return reply.code(201).send({ item: await deps.intake.addItem(org.id, params.id, item, actor) });
+    });
+
+    app.delete("/api/directives/:id/items/:itemId", async (request, reply) => {
+      const params = parseOr400(itemParams, request.params, reply);
+      if (!params) return reply;
+      const { org, actor } = caller(request);
+      await deps.intake.removeItem(org.id, params.id, params.itemId, actor);
+      return reply.code(204).send();
+    });
+
+    app.post("/api/directives/:id/activate", async (request, reply) => {
+      const params = parseOr400(idParams, request.params, reply);
+      if (!params) return reply;
+      const { org, actor } = caller(request);
+      return deps.intake.activate(org.id, params.id, actor);
+    });
+  };
+}
