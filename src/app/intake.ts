@@ -107,6 +107,12 @@ function asRotation(stored: ItemRotation | null): Rotation | null {
   return { teams: stored.teams, turn: stored.turn as Rotation["turn"], text: stored.text };
 }
 
+/** The header fields of a parse, in the order the JSON output and the store use. */
+export function directiveHeader(parsed: ParsedDirective) {
+  const { docType, number, issuer, issuedDate, signer, recipients } = parsed;
+  return { docType, number, issuer, issuedDate, signer, recipients };
+}
+
 function toNewItems(parsed: ParsedDirective): NewItem[] {
   return parsed.items.map((item) => ({
     ref: item.ref,
@@ -288,12 +294,7 @@ export function createIntake(deps: { store: Store; clock: Clock }) {
           orgId: input.orgId,
           sourceText,
           sourceName: input.sourceName ?? null,
-          docType: parsed.docType,
-          number: parsed.number,
-          issuer: parsed.issuer,
-          issuedDate: parsed.issuedDate,
-          signer: parsed.signer,
-          recipients: parsed.recipients,
+          ...directiveHeader(parsed),
           items: toNewItems(parsed),
         });
         if (result.created) {

@@ -2,6 +2,8 @@
  * Building blocks the composition roots share: each opens one real client, registers its
  * closer with the lifecycle and returns what the next block needs.
  */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { pino, type Logger as PinoLogger } from "pino";
 import type { Config } from "../config/index.ts";
 import type { Clock, HealthProbe } from "../app/ports.ts";
@@ -58,9 +60,31 @@ export async function ensureDefaultOrg(database: Database, config: Config, logge
       data: { slug: org.slug },
     });
     logger.info({ org: org.slug }, "created org");
+    if (!config.DATABASE_URL) await bootstrapOfficeToken(store, org.id, config, logger);
   }
   return org;
 }
+
+/**
+ * A one-ward install needs a first office user to call the office API, and `dondoc token`
+ * cannot open the embedded database while the server holds it. So the first start writes
+ * one token to DATA_DIR/office-token.txt (readable by the owner only); on PostgreSQL use
+ * `dondoc token` instead.
+ */
+async function bootstrapOfficeToken(
+  store: ReturnType<typeof createStore>,
+  orgId: string,
+  config: Config,
+  logger: PinoLogger,
+): Promise<void> {
+  const person = await store.persons.create({ orgId, fullName: "Văn phòng Đảng ủy", roles: ["office"] });
+  const { token } = await store.access.createToken({ orgId, personId: person.id, label: "first start" });
+  const file = join(config.DATA_DIR, OFFICE_TOKEN_FILE);
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  logger.info({ file }, "office API token written");
+}
+
+export const OFFICE_TOKEN_FILE = "office-token.txt";
 
 export async function startWeb(
   config: Config,

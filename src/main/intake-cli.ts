@@ -2,7 +2,7 @@
  * `dondoc parse | import | token`: directive intake and access tokens from the command line.
  */
 import { parseDirective, type ParsedDirective } from "../domain/index.ts";
-import { createIntake, IntakeError, type Intake } from "../app/index.ts";
+import { createIntake, directiveHeader, IntakeError, type Intake } from "../app/index.ts";
 import type { Org } from "../domain/entities.ts";
 import type { Config } from "../config/index.ts";
 import { createStore, type Database } from "../store/index.ts";
@@ -33,12 +33,7 @@ async function readText(file: string): Promise<string> {
 /** The exact JSON shape of `dondoc parse --json`. */
 export function parseJson(parsed: ParsedDirective) {
   return {
-    docType: parsed.docType,
-    number: parsed.number,
-    issuer: parsed.issuer,
-    issuedDate: parsed.issuedDate,
-    signer: parsed.signer,
-    recipients: parsed.recipients,
+    ...directiveHeader(parsed),
     items: parsed.items.map((item) => ({
       ref: item.ref,
       text: item.text,

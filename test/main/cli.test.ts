@@ -1,24 +1,15 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { MIGRATIONS_DIR, openDatabase } from "../../src/store/index.ts";
-import { createStore } from "../../src/store/index.ts";
+import { describe, expect, it } from "vitest";
+import { createStore, MIGRATIONS_DIR, openDatabase } from "../../src/store/index.ts";
 import { runDondoc } from "../support/cli.ts";
+import { useTempDirs } from "../support/temp-dirs.ts";
 import { createEmptyPostgres } from "../support/databases.ts";
 import { TEST_REDIS_URL } from "../support/env.ts";
 import { freePort } from "../support/ports.ts";
 import { startRedisServer } from "../support/redis-server.ts";
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "dondoc-cli-"));
-  dirs.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = useTempDirs("dondoc-cli-");
 
 const baseEnv = { REDIS_URL: TEST_REDIS_URL, PORT: "0" };
 
@@ -40,6 +31,14 @@ describe("dondoc start on the embedded database", () => {
     expect(health.status).toBe(200);
     expect(health.body).toMatchObject({ status: "ok", checks: { database: { ok: true }, redis: { ok: true } } });
     expect(first.stdout()).toContain('"msg":"created org"');
+    // The first start leaves an office token so the API can be used while the server holds the data.
+    const tokenFile = join(cwd, "data", "office-token.txt");
+    expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
+    const token = readFileSync(tokenFile, "utf8").trim();
+    const api = await fetch(`${String(listening.url)}/api/directives`, { headers: { authorization: `Bearer ${token}` } });
+    expect(api.status).toBe(200);
+    expect(await api.json()).toEqual({ directives: [] });
+    expect((await fetch(`${String(listening.url)}/api/directives`)).status).toBe(401);
     expect(await first.stop("SIGTERM")).toBe(0);
     expect(existsSync(join(cwd, "data", "dondoc.lock"))).toBe(false);
 
@@ -63,6 +62,8 @@ describe("dondoc start on the embedded database", () => {
       const org = await store.orgs.bySlug("phuong-demo");
       expect(org).not.toBeNull();
       expect((await store.audit.list(org?.id ?? "")).map((e) => e.action)).toEqual(["org.created"]);
+      // The token of the first start still works after the second.
+      expect((await store.access.byToken(readFileSync(join(cwd, "data", "office-token.txt"), "utf8").trim()))?.org.id).toBe(org?.id);
       expect(await database.migrate()).toBe(0);
     } finally {
       await database.close();

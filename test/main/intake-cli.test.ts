@@ -1,23 +1,15 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createStore, openDatabase } from "../../src/store/index.ts";
 import { runDondoc } from "../support/cli.ts";
+import { useTempDirs } from "../support/temp-dirs.ts";
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/directives/${name}`, import.meta.url));
 const SEED = fixture("20-seed-thong-bao-ket-luan-2020-06-05.md");
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "dondoc-intake-cli-"));
-  dirs.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = useTempDirs("dondoc-intake-cli-");
 
 async function run(args: string[], cwd = tempDir(), env: Record<string, string> = {}) {
   const proc = runDondoc(args, { cwd, env });
