@@ -25,6 +25,7 @@ import type { Clock, ItemPatch, NewItem, Store } from "./ports.ts";
 
 export type IntakeErrorCode =
   | "empty_text"
+  | "too_long"
   | "no_items"
   | "not_found"
   | "not_draft"
@@ -34,6 +35,7 @@ export type IntakeErrorCode =
 
 const HTTP_STATUS: Record<IntakeErrorCode, number> = {
   empty_text: 400,
+  too_long: 413,
   no_items: 422,
   not_found: 404,
   not_draft: 409,
@@ -53,6 +55,23 @@ export class IntakeError extends Error {
     super(message);
     this.name = "IntakeError";
     this.status = HTTP_STATUS[code];
+  }
+}
+
+/**
+ * The longest text the parser is given. Real directives run to a few thousand words (the seed
+ * is 5,500 characters); parsing time grows faster than the length (bench/parser.ts), so a huge
+ * paste must not hold the web process for seconds.
+ */
+export const MAX_DIRECTIVE_CHARS = 200_000;
+
+export function assertParsableLength(text: string): void {
+  if (text.length > MAX_DIRECTIVE_CHARS) {
+    throw new IntakeError(
+      "too_long",
+      `Văn bản quá dài (${text.length.toLocaleString("vi-VN")} ký tự; tối đa ${MAX_DIRECTIVE_CHARS.toLocaleString("vi-VN")}). Hãy tách thành nhiều văn bản.`,
+      `directive text too long (${text.length} characters; at most ${MAX_DIRECTIVE_CHARS})`,
+    );
   }
 }
 
@@ -281,6 +300,7 @@ export function createIntake(deps: { store: Store; clock: Clock }) {
       if (!sourceText) {
         throw new IntakeError("empty_text", "Văn bản trống: hãy dán nội dung hoặc chọn tệp khác.", "empty directive text");
       }
+      assertParsableLength(sourceText);
       const parsed = await parse(input.orgId, sourceText);
       if (parsed.items.length === 0) {
         throw new IntakeError(

@@ -2,7 +2,13 @@
  * `dondoc parse | import | token`: directive intake and access tokens from the command line.
  */
 import { parseDirective, type ParsedDirective } from "../domain/index.ts";
-import { createIntake, directiveHeader, IntakeError, type Intake } from "../app/index.ts";
+import {
+  assertParsableLength,
+  createIntake,
+  directiveHeader,
+  IntakeError,
+  type Intake,
+} from "../app/index.ts";
 import type { Org } from "../domain/entities.ts";
 import type { Config } from "../config/index.ts";
 import { createStore, type Database } from "../store/index.ts";
@@ -93,6 +99,12 @@ export function parseTable(parsed: ParsedDirective): string {
 
 export async function runParse(file: string, options: { json?: boolean }): Promise<string> {
   const text = await readText(file);
+  try {
+    assertParsableLength(text);
+  } catch (error) {
+    if (error instanceof IntakeError) throw new CliError(error.messageVi, error.message);
+    throw error;
+  }
   const parsed = parseDirective(text);
   if (parsed.items.length === 0) {
     throw new CliError(

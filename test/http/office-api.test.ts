@@ -149,6 +149,7 @@ describe("office API", () => {
     ["a PDF", new TextEncoder().encode("%PDF-1.4"), "van-ban.pdf", 400, "unsupported_type"],
     ["a file over 2 MB", new Uint8Array(2 * 1024 * 1024 + 10).fill(65), "lon.txt", 413, "too_large"],
     ["a text with no items", new TextEncoder().encode("Kính gửi các đồng chí.\nTrân trọng."), "khong-co-muc.txt", 422, "no_items"],
+    ["a text too long to parse", new TextEncoder().encode("1. Việc cần làm trước ngày 30/6/2020.\n".repeat(6_000)), "qua-dai.txt", 413, "too_long"],
   ])("refuses %s clearly and saves nothing", async (_what, bytes, filename, status, code) => {
     const before = (await store.directives.list(orgId)).length;
     const upload = await multipart(bytes, filename);
