@@ -64,6 +64,12 @@ export interface Rotation {
 export interface DeadlineContext {
   /** YYYY-MM-DD, or null when the document date is unknown. */
   documentDate: string | null;
+  /**
+   * YYYY-MM-DD: the last day of the holiday break the document itself announces ("được nghỉ 04
+   * ngày, từ … đến Chủ nhật ngày 04/9/2022"); "trong các ngày nghỉ lễ" then resolves to it.
+   * Absent or null: such phrases are not deadlines.
+   */
+  holidayEnd?: string | null;
 }
 
 /**
@@ -269,6 +275,8 @@ const PRIO = {
   periodic: 35,
   ongoing: 30,
   bareYear: 25,
+  /** "trong các ngày nghỉ lễ": the document's own holiday break; anything more specific wins. */
+  holiday: 28,
   pastBareDate: 10,
   /** Never chosen; only hides what it contains. */
   blocked: -1,
@@ -301,6 +309,8 @@ function fields(partial: Partial<Fields> & { kind: DeadlineKind }): Fields {
 interface Scan {
   f: string;
   doc: Ymd | null;
+  /** The document's holiday break ends on this day (see DeadlineContext.holidayEnd). */
+  holidayEnd: string | null;
   out: Candidate[];
 }
 
@@ -454,6 +464,15 @@ function scanPeriods(scan: Scan): void {
     add(scan, m.index, m.index + m[0].length, PRIO.period, fields({ kind: "half-year", due }));
   }
 
+  // Mid-year: "giữa năm 2019", "kỳ họp giữa năm" → the end of the first half (30/6).
+  const midYear = new RegExp(R`(?<![a-z0-9])(?:(${LEAD})\s*)?giua\s+nam(?![a-z0-9])(?:\s*,?\s*(\d{4})(?!\d))?`);
+  for (const m of matches(midYear, f)) {
+    const y0 = m[2] === undefined ? null : Number(m[2]);
+    if (y0 !== null && !validYear(y0)) continue;
+    const y = y0 ?? doc?.y ?? null;
+    add(scan, m.index, m.index + m[0].length, PRIO.period, fields({ kind: "half-year", due: y === null ? null : iso(y, 6, 30) }));
+  }
+
   // Years: "trong năm 2021", "cuối năm 2023", "trước năm 2020", bare "năm 2021".
   const year = new RegExp(R`(?<![a-z0-9])(?:(${LEAD})\s*)?(?:(cuoi)\s+)?nam\s+(\d{4})(?!\d)`);
   for (const m of matches(year, f)) {
@@ -470,6 +489,14 @@ function scanPeriods(scan: Scan): void {
   for (const m of matches(endOfYear, f)) {
     const due = doc === null ? null : iso(doc.y, 12, 31);
     add(scan, m.index, m.index + m[0].length, PRIO.relativePeriod, fields({ kind: "year", due }));
+  }
+
+  // "trong các ngày nghỉ lễ", "trong dịp nghỉ lễ": the holiday break the document announces.
+  if (scan.holidayEnd !== null) {
+    const holiday = /(?<![a-z0-9])(?:trong|suot)\s+(?:(?:cac|nhung)\s+)?(?:ngay|dip|ky|thoi gian)\s+(?:nghi\s+)?(?:le|tet)(?![a-z0-9])/;
+    for (const m of matches(holiday, f)) {
+      add(scan, m.index, m.index + m[0].length, PRIO.holiday, fields({ kind: "date", due: scan.holidayEnd }));
+    }
   }
 }
 
@@ -578,7 +605,8 @@ function scanRecurrences(scan: Scan): void {
 }
 
 function collect(folded: FoldedText, ctx: DeadlineContext): Candidate[] {
-  const scan: Scan = { f: folded.text, doc: parseIso(ctx.documentDate), out: [] };
+  const holidayEnd = parseIso(ctx.holidayEnd ?? null) === null ? null : (ctx.holidayEnd ?? null);
+  const scan: Scan = { f: folded.text, doc: parseIso(ctx.documentDate), holidayEnd, out: [] };
   scanDates(scan);
   scanPeriods(scan);
   scanRecurrences(scan);

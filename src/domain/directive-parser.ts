@@ -15,7 +15,7 @@
  */
 import { findDeadline, findRotation, NO_DEADLINE, resolveDeadline } from "./deadline.ts";
 import type { Deadline, DeadlineContext, Rotation } from "./deadline.ts";
-import { fold, nfc } from "./text.ts";
+import { fold, foldWithMap, nfc } from "./text.ts";
 import { matchUnits } from "./units.ts";
 import type { UnitDef, UnitMention } from "./units.ts";
 
@@ -103,6 +103,9 @@ const TERMINAL = /[.!?;:…"”)\]]$/u;
 const BULLET_RE = /^([-–—+•●▪◦*])\s*(?=\S)/u;
 const ROLE_NOUN =
   "(?:cac |dong chi |d\\/c )?(?:truong|pho truong|chu tich|pho chu tich|bi thu|pho bi thu|cong chuc|can bo|chuyen vien|ban |phong |so |trung tam|tram |to truong|to pho|chi hoi|hoi |doan |cong an|ban chi huy|van phong|giam doc|thu truong|lanh dao|cap uy|chi bo|dang uy vien|dang uy)";
+
+/** Folded text that starts with a role or an organ noun ("trưởng các khu phố", "chủ tịch …"). */
+const ROLE_START = new RegExp(`^${ROLE_NOUN}`);
 
 function isUpper(s: string): boolean {
   const letters = s.replace(/[^\p{L}]/gu, "");
@@ -605,11 +608,26 @@ const LEAD_BEFORE =
 const SUPPORT_BEFORE = /(?:^|\s)(?:phoi hop|phoi hop chat che|cung|cung voi|ho tro|giup|don vi phoi hop)(?:\s+(?:voi|cung))?\s*:?\s*(?:cac )?$/;
 const IGNORE_BEFORE =
   /(?:^|\s)(?:cua|thuoc|bao cao(?: ket qua)?(?:\s+(?:ve|cho|len|voi|gui))?|gui(?:\s+ve)?|trinh|tham muu(?: cho)?|lien|xin y kien|lam viec voi(?: lanh dao)?|giua|tu|den|tai|kien nghi voi|de xuat)\s*(?:cac |cho )?$/;
+/**
+ * Places and objects: "về tại 01 tổ dân phố", "tại tổ dân phố đó", "làm cùng với Nhân dân",
+ * "trong các tổ dân phố". Checked after the support and lead cues, so "phối hợp với X" keeps its
+ * role; "đối với X" (a topic, often the doer) is not an object.
+ */
+const OBJECT_BEFORE = /(?:^|\s)(?:ve tai|tai|ve|(?<!doi )voi|trong|ngoai)\s+(?:(?:cac|moi|tung|mot|nhung|\d+)\s+)?$/;
+/**
+ * "cho X": an object ("tuyên truyền cho các tổ dân phố"), unless a lead verb follows ("tạo điều
+ * kiện cho Ban VHTT thực hiện" names who does it) or a lead cue precedes ("giao cho X").
+ */
+const FOR_BEFORE = /(?:^|\s)cho\s+(?:(?:cac|moi|tung|mot|nhung|\d+)\s+)?$/;
+/** "phối hợp giữa A với B": both sides do the work. */
+const BOTH_SIDES_BEFORE = /(?:^|\s)phoi hop(?: chat che)? giua\s+(?:cac\s+)?$/;
 /** The unit that asks ("UBND phường Nam Đồng thông báo và đề nghị …") is not an assignee. */
 const ASKER_AFTER = /^[\s,]*(?:[a-z0-9]+ ){0,3}?(?:thong bao|de nghi|yeu cau|giao|chi dao|ket luan|co y kien)(?![a-z])/;
 /** After one of these words, the units listed in the same clause are the ones asked. */
 const ASK_CUE = /(?:^|\s)(?:giao(?: cho| trach nhiem cho)?|de nghi|yeu cau|chi dao|phan cong)\s(?!.*(?:phoi hop|cung voi))/;
 const CLAUSE_START = /^[\s\-–•*+]*(?:(?:theo do|dong thoi|rieng|ngoai ra|tren co so do|tu nay),?\s*)?(?:cac\s*)?$/;
+/** The subject after a condition: "Nếu có vụ việc phức tạp thì (Chủ tịch) UBND xã tiếp công dân". */
+const THEN_SUBJECT = /(?:^|\s)thi\s+(?:(?:chu tich|pho chu tich|bi thu|pho bi thu|lanh dao|thu truong|truong|pho truong)\s+)?(?:cac\s+)?$/;
 
 interface RoledMention {
   m: UnitMention;
@@ -639,15 +657,23 @@ function rolesOf(text: string, units: readonly UnitDef[]): RoledMention[] {
     const between = prev && prevClause === clauseStart ? fold(masked.slice(prev.m.end, m.start)) : null;
     if (between !== null && prev && /^[\s,]*(?:va|cung|voi)?[\s,]*$/.test(between) && prev.role !== "neutral") {
       role = prev.role;
+    } else if (BOTH_SIDES_BEFORE.test(before)) {
+      role = "lead";
     } else if (IGNORE_BEFORE.test(before)) {
       role = "ignored";
     } else if (SUPPORT_BEFORE.test(before)) {
       role = "support";
-    } else if (LEAD_BEFORE.test(before) || LEAD_AFTER.test(after)) {
+    } else if (LEAD_BEFORE.test(before)) {
       role = "lead";
+    } else if (OBJECT_BEFORE.test(before)) {
+      role = "ignored";
+    } else if (LEAD_AFTER.test(after)) {
+      role = "lead";
+    } else if (FOR_BEFORE.test(before)) {
+      role = "ignored";
     } else if (ASKER_AFTER.test(after)) {
       role = "ignored";
-    } else if (CLAUSE_START.test(before) || (ASK_CUE.test(before) && words(before.slice(before.search(ASK_CUE))) <= 16)) {
+    } else if (CLAUSE_START.test(before) || THEN_SUBJECT.test(before) || (ASK_CUE.test(before) && words(before.slice(before.search(ASK_CUE))) <= 16)) {
       role = "lead";
     }
     const r: RoledMention = { m, role };
@@ -722,7 +748,17 @@ function splitNames(s: string): string[] {
     .filter((p) => p.length > 0);
 }
 
-function assigneesOf(text: string, units: readonly UnitDef[]): ParsedAssignee[] {
+/** Who a text names, before deciding what units only mentioned in passing stand for. */
+interface AssigneeReading {
+  /** Units with an explicit role (the first explicit role of a unit wins). */
+  explicit: ParsedAssignee[];
+  /** Units only mentioned in passing, with no cue either way (role "lead" as a placeholder). */
+  passing: ParsedAssignee[];
+  /** Names not in the dictionary, as written ("Trưởng các khóm"); always leads. */
+  free: ParsedAssignee[];
+}
+
+function readAssignees(text: string, units: readonly UnitDef[]): AssigneeReading {
   const roled = rolesOf(text, units);
   const byKey = new Map<string, { name: string; roles: MentionRole[] }>();
   for (const r of roled) {
@@ -730,21 +766,32 @@ function assigneesOf(text: string, units: readonly UnitDef[]): ParsedAssignee[] 
     e.roles.push(r.role);
     byKey.set(r.m.key, e);
   }
-  // The first explicit role of a unit wins. Units only mentioned in passing (objects of the
-  // sentence) count as leads only when no unit in the text has an explicit role.
-  const anyExplicit = roled.some((r) => r.role === "lead" || r.role === "support");
-  const out: ParsedAssignee[] = [];
+  const explicit: ParsedAssignee[] = [];
+  const passing: ParsedAssignee[] = [];
   for (const [key, e] of byKey) {
     const firstExplicit = e.roles.find((x) => x === "lead" || x === "support");
-    let role: "lead" | "support" | null = null;
-    if (firstExplicit === "lead" || firstExplicit === "support") role = firstExplicit;
-    else if (e.roles.includes("neutral") && !anyExplicit) role = "lead";
-    if (role) out.push({ name: e.name, role, unitKey: key });
+    if (firstExplicit === "lead" || firstExplicit === "support") explicit.push({ name: e.name, role: firstExplicit, unitKey: key });
+    else if (e.roles.includes("neutral")) passing.push({ name: e.name, role: "lead", unitKey: key });
   }
+  const free: ParsedAssignee[] = [];
   for (const a of freeAssignees(text, roled)) {
-    if (!out.some((o) => fold(o.name) === fold(a.name))) out.push(a);
+    if (![...explicit, ...passing, ...free].some((o) => fold(o.name) === fold(a.name))) free.push(a);
   }
-  return out;
+  return { explicit, passing, free };
+}
+
+/** Does the text itself say who leads (a unit with a lead cue, or a name as written)? */
+function namesLead(r: AssigneeReading): boolean {
+  return r.free.length > 0 || r.explicit.some((a) => a.role === "lead");
+}
+
+/**
+ * The assignees a text names on its own. Units only mentioned in passing (objects of the
+ * sentence) count as leads only when no unit in the text has an explicit role.
+ */
+function assigneesOf(text: string, units: readonly UnitDef[]): ParsedAssignee[] {
+  const r = readAssignees(text, units);
+  return [...(r.explicit.length > 0 ? r.explicit : r.passing), ...r.free];
 }
 
 /** Assignees from a table cell: every unit in it, plus leftover names as written. */
@@ -835,6 +882,19 @@ function isContextHeading(text: string): boolean {
 }
 
 const DEADLINE_LINE = /^(thoi gian|thoi han|han hoan thanh|hoan thanh truoc|cham nhat|han chot)/;
+const CONDITIONAL = /^(?:neu|truong hop|khi)\s.{3,160}?,?\s+thi\s+(.{6,})$/;
+
+/**
+ * A line (folded) that states a duty arising in a case: "Nếu …, thì <a unit or a title> <task>".
+ * "Trường hợp Chủ tịch có công tác đột xuất, có thông báo riêng" names nobody after "thì" and is not.
+ */
+function isConditionalTask(f: string): boolean {
+  const m = CONDITIONAL.exec(f);
+  const rest = m?.[1];
+  if (!rest) return false;
+  if (ROLE_START.test(rest)) return true;
+  return (matchUnits(rest)[0]?.start ?? -1) === 0;
+}
 
 interface TreeResult {
   nodes: Node[];
@@ -957,6 +1017,11 @@ function buildTree(blocks: Block[]): TreeResult {
       }
     } else if (prevBlank && target.type !== "row" && !target.heading && /^rieng\s/.test(line.f) && TERMINAL.test(target.own.trimEnd())) {
       // "Riêng Chi hội … trước ngày …": a carve-out task for one unit, a sub-item of this item.
+      newPara(target);
+      continue;
+    } else if (target.type !== "row" && target.type !== "section-row" && !target.heading && isConditionalTask(line.f) && TERMINAL.test(target.own.trimEnd())) {
+      // "Nếu có vụ việc phức tạp thì Chủ tịch UBND xã tiếp công dân đột xuất": a duty of its own
+      // that only arises in that case, a sub-item of this item.
       newPara(target);
       continue;
     }
@@ -1181,7 +1246,7 @@ function safeFind(text: string, ctx: ParseContext): Deadline {
   if (hit) return { ...hit };
   let d: Deadline;
   try {
-    d = findDeadline(text, { documentDate: ctx.documentDate });
+    d = findDeadline(text, { documentDate: ctx.documentDate, holidayEnd: ctx.holidayEnd ?? null });
   } catch {
     d = { ...NO_DEADLINE };
   }
@@ -1191,7 +1256,7 @@ function safeFind(text: string, ctx: ParseContext): Deadline {
 
 function safeResolve(text: string, ctx: DeadlineContext): Deadline | null {
   try {
-    return resolveDeadline(text, { documentDate: ctx.documentDate });
+    return resolveDeadline(text, { documentDate: ctx.documentDate, holidayEnd: ctx.holidayEnd ?? null });
   } catch {
     return null;
   }
@@ -1335,22 +1400,10 @@ export function parseDirective(text: string, opts: ParseOptions = {}): ParsedDir
   // Without an issue date, phrases missing a year are anchored on the latest full date the text
   // mentions (a cited document, a posting date): better than no year at all, and flagged below.
   const anchor = issuedDate ?? latestDate(lines);
-  const ctx: ParseContext = { documentDate: anchor, memo: new Map() };
+  const ctx: ParseContext = { documentDate: anchor, holidayEnd: holidayBreakEnd(lines, closing, anchor), memo: new Map() };
 
-  // Default assignees: "Kính gửi" units, or the intro sentence that asks units to do the list.
-  let defaults: ParsedAssignee[] = [];
-  if (firstMarker > 0) {
-    const intro = paragraphs(lines, 0, firstMarker)
-      .filter((p) => !kinhGui.idx.has(p.lineIdx))
-      .reverse()
-      .find((p) => /(yeu cau|de nghi|giao|chi dao)/.test(fold(p.text)));
-    if (intro) {
-      const f = fold(intro.text);
-      const at = f.search(/(yeu cau|de nghi|giao|chi dao)(?![a-z])/);
-      const tail = at >= 0 ? intro.text.slice(Math.max(0, Math.round((at / Math.max(1, f.length)) * intro.text.length) - 5)) : intro.text;
-      defaults = assigneesOf(tail, units).filter((a) => a.unitKey !== null);
-    }
-  }
+  // Default assignees: the intro sentence that asks units to do the list, or the "Kính gửi" units.
+  let defaults: ParsedAssignee[] = firstMarker > 0 ? introAddressees(lines, firstMarker, kinhGui.idx, units) : [];
   if (defaults.length === 0 && kinhGui.text.length > 0) {
     defaults = matchUnits(kinhGui.text, units).map((m) => ({ name: m.name, role: "lead" as const, unitKey: m.key }));
     defaults = defaults.filter((a, i) => defaults.findIndex((b) => b.unitKey === a.unitKey) === i);
@@ -1378,6 +1431,59 @@ export function parseDirective(text: string, opts: ParseOptions = {}): ParsedDir
   }
 
   return { docType, number, issuer, issuedDate, signer, recipients, items, warnings };
+}
+
+/** "yêu cầu", "đề nghị", "giao" (not "giao ban", "bàn giao" …), "chỉ đạo", "phân công". */
+const INTRO_CUE = /(?<![a-z])(?:yeu cau|de nghi|(?<!ban )giao(?! ban| luu| thong| duc| dich| tiep| nhan| ket)|chi dao|phan cong)(?![a-z])/;
+/** Intro paragraphs that cite another document rather than ask: "Căn cứ …", "Thực hiện Công văn số …". */
+const CITING_START =
+  /^(?:can cu|thuc hien (?:cong van|ke hoach|thong bao|chi thi|quyet dinh|nghi quyet|huong dan|van ban|chuong trinh|ket luan|cong dien)|theo (?:cong van|ke hoach|thong bao|chi thi|quyet dinh|de nghi)|v\/v|ve viec)/;
+/** Names as written that are too general to be an addressee ("các đơn vị", "cơ quan, đơn vị"). */
+const GENERIC_NAME = /^(?:cac |toan the )?(?:don vi|co quan|to chuc|ban nganh|nganh|dia phuong|ca nhan)(?:[\s,]+(?:va |cac )?(?:don vi|co quan|to chuc|ban nganh|nganh|dia phuong|ca nhan|lien quan|doan the))*$/;
+
+/**
+ * Who the intro asks to do the numbered list: "… kết luận và yêu cầu Mặt trận, các đoàn thể CTXH
+ * phường tập trung thực hiện các nhiệm vụ sau:", "UBND phường giao Công an phường … thực hiện các
+ * nội dung sau:", "đề nghị Trưởng các khu phố …". The last intro paragraph with such a cue that
+ * does not merely cite a document; in it, the last sentence with a cue, read from the cue on (so
+ * the asker before it is not an addressee). Dictionary units, and role names as written
+ * ("Trưởng các khu phố"); generic words ("các đơn vị") are not addressees.
+ */
+function introAddressees(lines: Line[], firstMarker: number, skip: Set<number>, units: readonly UnitDef[]): ParsedAssignee[] {
+  const intro = paragraphs(lines, 0, firstMarker)
+    .filter((p) => !skip.has(p.lineIdx) && !CITING_START.test(fold(p.text)))
+    .reverse()
+    .find((p) => INTRO_CUE.test(fold(p.text)));
+  if (!intro) return [];
+  const sentence = splitSentences(intro.text).reverse().find((x) => INTRO_CUE.test(fold(x)));
+  if (!sentence) return [];
+  const f = foldWithMap(sentence);
+  const at = f.text.search(INTRO_CUE);
+  const tail = sentence.slice(at >= 0 ? (f.starts[at] ?? 0) : 0);
+  const reading = readAssignees(tail, units);
+  const named = reading.explicit.length > 0 ? reading.explicit : reading.passing;
+  const roleNames = reading.free.filter((a) => ROLE_START.test(fold(a.name)) && !GENERIC_NAME.test(fold(a.name)));
+  return dedupeAssignees([...named, ...roleNames]);
+}
+
+/**
+ * The last day of the holiday break the document announces ("… được nghỉ 04 ngày, từ thứ Năm ngày
+ * 01/9/2022 đến Chủ nhật ngày 04/9/2022"), which "trong các ngày nghỉ lễ" later refers to.
+ */
+function holidayBreakEnd(lines: Line[], to: number, documentDate: string | null): string | null {
+  for (const p of paragraphs(lines, 0, to)) {
+    for (const sentence of splitSentences(p.text)) {
+      if (!/(?<![a-z])(?:duoc nghi|nghi le|nghi tet|lich nghi)(?![a-z])/.test(fold(sentence))) continue;
+      let d: Deadline;
+      try {
+        d = findDeadline(sentence, { documentDate });
+      } catch {
+        continue;
+      }
+      if (d.kind === "date" && d.due !== null && d.text !== null && /^(?:tu|ke tu) /.test(fold(d.text))) return d.due;
+    }
+  }
+  return null;
 }
 
 /** The latest full calendar date written in the text ("06 tháng 10 năm 2023", "07/10/2023"). */
@@ -1420,6 +1526,7 @@ function numberedItems(
     if (n.children.length > 0 && onlyHeading && /^ve\s/.test(fold(firstLine)) && words(firstLine) <= 12) n.heading = true;
     if (isContextHeading(firstLine)) n.context = true;
   }
+  splitTimedSecondTask(nodes, ctx);
   const dropped = (n: Node): boolean => {
     for (let x: Node | null = n; x; x = x.parent) if (x.context) return true;
     return false;
@@ -1427,6 +1534,8 @@ function numberedItems(
 
   const out: ParsedItem[] = [];
   const byNode = new Map<Node, ParsedItem>();
+  /** Items whose own text names units but none as the one doing the work. */
+  const unled = new Set<Node>();
   for (const n of nodes) {
     if (n.heading || dropped(n)) continue;
     let parentItem: ParsedItem | null = null;
@@ -1461,7 +1570,9 @@ function numberedItems(
       if (assignees.length === 0) assignees = assigneesOf(ownText, units);
     } else {
       deadline = safeFind(ownText, ctx);
-      assignees = assigneesOf(ownText, units);
+      const reading = readAssignees(ownText, units);
+      assignees = [...(reading.explicit.length > 0 ? reading.explicit : reading.passing), ...reading.free];
+      if (assignees.length > 0 && !namesLead(reading)) unled.add(n);
     }
     // Sub-points share their parent's time ("Theo đó, trong tháng 6 năm 2020: - … - …"); a
     // paragraph sub-item ("Riêng …") is a task of its own and keeps only its own deadline.
@@ -1479,7 +1590,9 @@ function numberedItems(
     out.push(item);
   }
   // Assignees: a parent with none takes its children's; a child with none takes its parent's;
-  // a top-level item with none takes the intro's addressees.
+  // a top-level item with none takes the intro's addressees. An item that names units only in
+  // passing or as supporters ("tại tổ dân phố", "phối hợp với …") is led by its parent's units or
+  // the intro's addressees when there are any; its own units then support.
   for (const n of nodes) {
     const item = byNode.get(n);
     if (!item || item.assignees.length > 0) continue;
@@ -1489,12 +1602,64 @@ function numberedItems(
       .filter((c): c is ParsedItem => c !== undefined);
     item.assignees = dedupeAssignees(kids.flatMap((k) => k.assignees));
   }
+  const unledItems = new Set([...unled].map((n) => byNode.get(n)));
   for (const item of out) {
-    if (item.assignees.length > 0) continue;
     const parent = item.parentRef ? out.find((o) => o.ref === item.parentRef) : undefined;
-    item.assignees = parent && parent.assignees.length > 0 ? parent.assignees.map((a) => ({ ...a })) : defaults.map((a) => ({ ...a }));
+    const inherited = parent && parent.assignees.length > 0 ? parent.assignees : defaults;
+    if (unledItems.has(item)) {
+      if (inherited.some((a) => a.role === "lead")) {
+        const own = item.assignees.map((a) => ({ ...a, role: "support" as const }));
+        item.assignees = dedupeAssignees([...inherited, ...own]);
+      }
+      continue;
+    }
+    if (item.assignees.length > 0) continue;
+    item.assignees = inherited.map((a) => ({ ...a }));
   }
   return out;
+}
+
+/** A sentence that starts a new task: the verb comes first, the subject is the item's. */
+const TASK_VERB_START =
+  /^(?:thuc hien|to chuc|hoan thanh|trien khai|tang cuong|dam bao|kiem tra|xay dung|ra soat|bao cao|tong hop|tham muu)(?![a-z])/;
+
+/**
+ * One numbered point that holds a second task with its own time: "Trưởng các ban … chỉ đạo thực
+ * hiện tốt vệ sinh … . Thực hiện tốt việc trực lãnh đạo, trực cơ quan trong các ngày nghỉ lễ …".
+ * When a later sentence starts with a task verb and has a deadline (not just "thường xuyên")
+ * while the sentences before it have none, the point gets two paragraph sub-items: the text
+ * before that sentence, and that sentence with the rest. The point itself stays an item.
+ */
+function splitTimedSecondTask(nodes: Node[], ctx: ParseContext): void {
+  for (const n of [...nodes]) {
+    if (n.heading || n.row || n.children.length > 0) continue;
+    if (n.type !== "arabic" && n.type !== "dotted" && n.type !== "letter" && n.type !== "bullet") continue;
+    const sentences = splitSentences(n.own);
+    for (let k = 1; k < sentences.length; k++) {
+      const later = sentences[k] ?? "";
+      if (!TASK_VERB_START.test(fold(later))) continue;
+      const own = safeFind(later, ctx).kind;
+      if (own === "none" || own === "ongoing") continue;
+      const first = sentences.slice(0, k).join(" ");
+      if (safeFind(first, ctx).kind !== "none") break;
+      const parts = [first, sentences.slice(k).join(" ")];
+      const kids: Node[] = parts.map((text, i) => ({
+        type: "para",
+        rank: 3,
+        label: String(i + 1),
+        ref: `${n.ref}.${i + 1}`,
+        parent: n,
+        heading: false,
+        own: text,
+        all: text,
+        children: [],
+        context: false,
+      }));
+      n.children.push(...kids);
+      nodes.splice(nodes.indexOf(n) + 1, 0, ...kids);
+      break;
+    }
+  }
 }
 
 function nonEmpty(d: Deadline): Deadline | null {

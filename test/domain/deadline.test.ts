@@ -67,6 +67,10 @@ const ROWS: Row[] = [
   r("trong 6 tháng cuối năm 2020", null, half("2020-12-31"), A),
   r("sáu tháng đầu năm 2021", null, half("2021-06-30"), A),
   r("6 tháng cuối năm", null, half(null)),
+  r("giữa năm 2019", null, half("2019-06-30"), A),
+  r("giữa năm", SEED_DATE, half("2020-06-30"), A),
+  r("trước giữa năm 2021", null, half("2021-06-30"), A),
+  r("giữa năm", null, half(null)),
   // quarters
   r("quý III/2023", null, quarter("2023-09-30"), A),
   r("quý I-2019", null, quarter("2019-03-31"), A),
@@ -400,7 +404,8 @@ const FIXTURES: FixtureCase[] = [
     null,
   ),
   // 05 4.b: the annotation resolves "trong các ngày nghỉ lễ" from position 1 of the notice;
-  // that cross-reference is outside a phrase resolver, so the sentence alone has no deadline.
+  // without that holiday break in the context (holidayEnd) the sentence alone has no deadline
+  // (with it, see "findDeadline: the document's holiday break").
   fx(
     "05 4.b (cross-reference, see note)",
     null,
@@ -537,6 +542,12 @@ describe("findDeadline: long sentences", () => {
       { ...every("week"), text: "Mỗi tuần" },
     ],
     [
+      "a mid-year session is the end of June, not the whole year",
+      "Xây dựng kế hoạch nâng cấp tuyến đường, trình Hội đồng nhân dân phường tại kỳ họp giữa năm 2019.",
+      "2019-01-03",
+      { ...half("2019-06-30"), text: "giữa năm 2019" },
+    ],
+    [
       "the first of two ongoing words",
       "Kịp thời nắm bắt tình hình và thường xuyên báo cáo.",
       null,
@@ -544,6 +555,33 @@ describe("findDeadline: long sentences", () => {
     ],
   ] as const)("%s", (_label, text, doc, want) => {
     expect(findDeadline(text, ctxOf(doc))).toEqual(want);
+  });
+});
+
+describe("findDeadline: the document's holiday break", () => {
+  const HOLIDAY: DeadlineContext = { documentDate: null, holidayEnd: "2022-09-04" };
+  const DUTY = "Thực hiện tốt việc trực lãnh đạo, trực cơ quan trong các ngày nghỉ lễ tăng cường các biện pháp giữ gìn an ninh.";
+
+  it("'trong các ngày nghỉ lễ' resolves to the last day of the break the notice announces", () => {
+    expect(findDeadline(DUTY, HOLIDAY)).toEqual({ ...date("2022-09-04"), text: "trong các ngày nghỉ lễ" });
+    expect(findDeadline("trực cơ quan trong dịp nghỉ lễ", HOLIDAY)).toEqual({ ...date("2022-09-04"), text: "trong dịp nghỉ lễ" });
+    expect(findDeadline(fold(DUTY), HOLIDAY).due).toBe("2022-09-04");
+    expect(resolveDeadline("trong các ngày nghỉ lễ", HOLIDAY)?.due).toBe("2022-09-04");
+  });
+
+  it("is no deadline when the document announces no break, or an invalid one", () => {
+    expect(findDeadline(DUTY, { documentDate: "2022-08-30" })).toEqual(NO_DEADLINE);
+    expect(findDeadline(DUTY, { documentDate: null, holidayEnd: null })).toEqual(NO_DEADLINE);
+    expect(findDeadline(DUTY, { documentDate: null, holidayEnd: "2022-02-30" })).toEqual(NO_DEADLINE);
+  });
+
+  it("yields to anything more specific, and to an ongoing duty", () => {
+    expect(findDeadline("Trực cơ quan trong các ngày nghỉ lễ, báo cáo trước ngày 05/9/2022.", HOLIDAY)).toMatchObject({
+      kind: "date",
+      due: "2022-09-05",
+      text: "trước ngày 05/9/2022",
+    });
+    expect(findDeadline("Thường xuyên kiểm tra, kể cả trong các ngày nghỉ lễ.", HOLIDAY)).toEqual({ ...ongoing, text: "Thường xuyên" });
   });
 });
 

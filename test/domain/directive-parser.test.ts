@@ -94,6 +94,19 @@ describe("parseDirective: the seed thông báo kết luận", () => {
     expect(unitKeys(item(d, "7"))).toEqual(["mat-tran", "doan-the-ctxh"]);
   });
 
+  it("item 2: the intro's addressees lead; tổ dân phố named as places are support at most", () => {
+    // "về tại 01 tổ dân phố", "tại tổ dân phố đó", "các tổ dân phố còn lại chủ động vận động …".
+    const i2 = item(d, "2");
+    expect(unitKeys(i2, "lead")).toEqual(["mat-tran", "doan-the-ctxh"]);
+    expect(unitKeys(i2, "support")).toEqual(["cac-to-dan-pho"]);
+  });
+
+  it("item 5: 'phối hợp giữa UBND phường với Mặt trận và các đoàn thể' names both sides", () => {
+    const i5 = item(d, "5");
+    expect(unitKeys(i5, "lead")).toEqual(["ubnd", "mat-tran-doan-the"]);
+    expect(unitKeys(i5, "support")).toEqual([]);
+  });
+
   it("item 9: bullets become 9.1–9.3 with their own units", () => {
     expect(d.items.filter((i) => i.parentRef === "9").map((i) => i.ref)).toEqual(["9.1", "9.2", "9.3"]);
     expect(item(d, "9.1").assignees).toEqual([{ name: "Phó Bí thư Thường trực Đảng ủy", role: "lead", unitKey: null }]);
@@ -217,6 +230,130 @@ describe("parseDirective: layouts", () => {
     expect(b && unitKeys(b, "lead")).toEqual(["doan-tn"]);
     expect(d.items.some((i) => i.text.startsWith("Thực hiện Kế hoạch"))).toBe(false);
     expect(d.items[0]?.assignees).toEqual([{ name: "Trưởng các thôn", role: "lead", unitKey: null }]);
+  });
+});
+
+describe("parseDirective: who does the work", () => {
+  const assignees = (text: string, ref: string): ParsedItem["assignees"] => item(parseDirective(text), ref).assignees;
+  const lead = (keys: string[]): ParsedItem["assignees"] =>
+    keys.map((k) => ({ name: expect.any(String), role: "lead" as const, unitKey: k }));
+
+  it("'X yêu cầu A, B thực hiện các nội dung sau:' — A and B lead the items that name no doer, X does not", () => {
+    const text =
+      "UBND phường yêu cầu Công an phường, Ban CHQS phường thực hiện các nội dung sau:\n" +
+      "1. Tăng cường tuần tra, phối hợp chặt chẽ với tổ dân phố 3.\n" +
+      "2. Hội CCB phường tuyên truyền phòng chống tội phạm.\n";
+    expect(assignees(text, "1")).toEqual([
+      ...lead(["cong-an", "ban-chqs"]),
+      { name: "Tổ dân phố 3", role: "support", unitKey: "to-dan-pho-3" },
+    ]);
+    expect(assignees(text, "2")).toEqual(lead(["hoi-ccb"]));
+  });
+
+  it("'giao A chủ trì, phối hợp với B thực hiện các nội dung sau:' — roles carry over; the item's own supporters are added", () => {
+    const text =
+      "Để triển khai Kế hoạch, UBND phường giao Văn phòng UBND phường chủ trì, phối hợp với Hội LHPN thực hiện các nội dung sau:\n" +
+      "1. Rà soát hộ nghèo trong tháng 7/2024.\n" +
+      "2. Phối hợp với Đoàn phường tổ chức ra quân.\n";
+    const expected1 = [
+      { name: "Văn phòng HĐND và UBND", role: "lead", unitKey: "van-phong-ubnd" },
+      { name: "Hội Liên hiệp Phụ nữ", role: "support", unitKey: "hoi-lhpn" },
+    ];
+    expect(assignees(text, "1")).toEqual(expected1);
+    expect(assignees(text, "2")).toEqual([...expected1, { name: "Đoàn TNCS Hồ Chí Minh", role: "support", unitKey: "doan-tn" }]);
+  });
+
+  it("'đề nghị Trưởng các khu phố …' — a role name as written is an addressee; 'các đơn vị' is not", () => {
+    const named = "Ủy ban nhân dân phường đề nghị Trưởng các khu phố thực hiện các nội dung sau:\n1. Tuyên truyền nhân dân treo cờ.\n";
+    expect(assignees(named, "1")).toEqual([{ name: "Trưởng các khu phố", role: "lead", unitKey: null }]);
+    const generic = "Ủy ban nhân dân phường đề nghị các đơn vị thực hiện các nội dung sau:\n1. Tuyên truyền nhân dân treo cờ.\n";
+    expect(assignees(generic, "1")).toEqual([]);
+  });
+
+  it("'giao ban với …' and a cited document's request are not the intro's ask", () => {
+    const briefing =
+      "Ngày 05/7/2024, Thường trực Đảng ủy giao ban với Mặt trận, các đoàn thể. Thường trực Đảng ủy kết luận như sau:\n1. Tăng cường công tác tuyên truyền.\n";
+    expect(assignees(briefing, "1")).toEqual([]);
+    const cited =
+      "Thực hiện Công văn số 12/UBND của UBND quận về việc yêu cầu Hội CCB rà soát hội viên.\n\nUBND phường thông báo như sau:\n1. Tăng cường tuyên truyền.\n";
+    expect(assignees(cited, "1")).toEqual([]);
+  });
+
+  it.each([
+    ["1. Các tổ sẽ trực tiếp về tại 01 tổ dân phố để ra quân cùng nhân dân.", []],
+    ["1. Tổ chức gặp mặt với Hội CCB phường nhân ngày truyền thống.", []],
+    ["1. Tuyên truyền cho các tổ dân phố về phòng cháy.", []],
+    ["1. Kiểm tra việc sinh hoạt trong các chi bộ.", []],
+    ["1. Hội CCB phường tổ chức ra quân về tại tổ dân phố 5.", ["hoi-ccb"]],
+  ])("places and objects are not doers: %s", (text, keys) => {
+    expect(unitKeys(item(parseDirective(text), "1"))).toEqual(keys);
+  });
+
+  it.each([
+    ["1. Đôn đốc và tạo điều kiện cho Ban VHTT phường thực hiện nghiêm chế độ báo cáo.", ["ban-vhtt"]],
+    ["1. Giao cho Đoàn phường tổ chức ra quân.", ["doan-tn"]],
+    ["1. Đối với Hội CCB: tổ chức gặp mặt hội viên.", ["hoi-ccb"]],
+    ["1. Đoàn phường phối hợp với Hội LHPN tổ chức ra quân.", ["doan-tn", "hoi-lhpn"]],
+  ])("but 'cho X <task>', 'giao cho X', 'đối với X' and 'phối hợp với X' still name doers: %s", (text, keys) => {
+    expect(unitKeys(item(parseDirective(text), "1"))).toEqual(keys);
+  });
+
+  it("a point naming units only in passing is led by its parent's units", () => {
+    const d = parseDirective("1. Đoàn phường tổ chức Tháng Thanh niên:\n- Ra quân tại các tổ dân phố.\n- Phối hợp với Hội LHPN tuyên truyền.\n");
+    expect(item(d, "1.1").assignees).toEqual(lead(["doan-tn"]));
+    expect(item(d, "1.2").assignees).toEqual([
+      { name: "Đoàn TNCS Hồ Chí Minh", role: "lead", unitKey: "doan-tn" },
+      { name: "Hội Liên hiệp Phụ nữ", role: "support", unitKey: "hoi-lhpn" },
+    ]);
+  });
+});
+
+describe("parseDirective: a second task inside one point", () => {
+  it("'Nếu … thì <unit> <task>' after a point's text is a sub-item; an exception naming nobody is not", () => {
+    const d = parseDirective(
+      "I. LỊCH TIẾP CÔNG DÂN\n" +
+        "1. Tiếp công dân thường xuyên và đột xuất\n" +
+        "UBND xã phân công chuyên viên Văn phòng tiếp công dân thường xuyên trong giờ hành chính.\n" +
+        "Nếu có các trường hợp vụ việc phức tạp thì Chủ tịch UBND xã tiếp công dân đột xuất\n" +
+        "2. Tiếp công dân định kỳ vào thứ 5 hàng tuần.\n" +
+        "Trường hợp Chủ tịch có công tác đột xuất, có thông báo riêng\n",
+    );
+    expect(d.items.map((i) => [i.ref, i.parentRef])).toEqual([
+      ["I.1", null],
+      ["I.1.1", "I.1"],
+      ["I.2", null],
+    ]);
+    const sub = item(d, "I.1.1");
+    expect(sub.text).toBe("Nếu có các trường hợp vụ việc phức tạp thì Chủ tịch UBND xã tiếp công dân đột xuất");
+    expect(unitKeys(sub, "lead")).toEqual(["ubnd"]);
+    expect(sub.deadline.kind).toBe("none");
+    expect(item(d, "I.1").deadline.kind).toBe("ongoing");
+    expect(item(d, "I.2").text).toContain("có thông báo riêng");
+  });
+
+  const HOLIDAY_NOTICE =
+    "Chủ tịch Ủy ban nhân dân phường thông báo như sau:\n" +
+    "1. Cán bộ, công chức được nghỉ 04 ngày, từ thứ Năm ngày 01/9/2022 đến Chủ nhật ngày 04/9/2022.\n" +
+    "2. Trưởng các khóm chỉ đạo vệ sinh nơi công cộng, khu dân cư. Thực hiện tốt việc trực cơ quan trong các ngày nghỉ lễ.\n" +
+    "3. Các đoàn thể hoàn thành rà soát hội viên trong tháng 9/2022. Báo cáo cụ thể cho Đảng ủy.\n";
+
+  it("a later sentence with a verb first and its own time is a second sub-item; the break the notice announces dates it", () => {
+    const d = parseDirective(HOLIDAY_NOTICE);
+    expect(d.items.filter((i) => i.parentRef === "2").map((i) => i.ref)).toEqual(["2.1", "2.2"]);
+    expect(item(d, "2.1").text).toBe("Trưởng các khóm chỉ đạo vệ sinh nơi công cộng, khu dân cư.");
+    expect(item(d, "2.1").deadline.kind).toBe("none");
+    expect(item(d, "2.2").deadline).toMatchObject({ kind: "date", due: "2022-09-04", text: "trong các ngày nghỉ lễ" });
+    for (const ref of ["2.1", "2.2"]) expect(item(d, ref).assignees).toEqual([{ name: "Trưởng các khóm", role: "lead", unitKey: null }]);
+  });
+
+  it("does not split when the first sentence already has the time, or the later one has none", () => {
+    const d = parseDirective(HOLIDAY_NOTICE);
+    expect(d.items.filter((i) => i.parentRef === "3")).toEqual([]);
+    expect(d.items.filter((i) => i.parentRef === "1")).toEqual([]);
+    // Without a break announced in the notice, "trong các ngày nghỉ lễ" is no deadline: no split.
+    const plain = parseDirective("1. Trưởng các khóm chỉ đạo vệ sinh nơi công cộng. Thực hiện tốt việc trực cơ quan trong các ngày nghỉ lễ.\n");
+    expect(plain.items.map((i) => i.ref)).toEqual(["1"]);
+    expect(plain.items[0]?.deadline.kind).toBe("none");
   });
 });
 
