@@ -9,3 +9,5 @@ export {
 } from "./intake.ts";
 export type { Intake, ItemEdit, ActivationResult, IntakeErrorCode } from "./intake.ts";
 export type * from "./ports.ts";
+export { cleanText, createConversation } from "./conversation.ts";
+export type { Conversation, ConversationDeps, ConversationLimits } from "./conversation.ts";

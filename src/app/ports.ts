@@ -6,6 +6,7 @@
 import type {
   Assignment,
   AssignmentRole,
+  BoardRow,
   AssignmentStatus,
   AuditEntry,
   Channel,
@@ -17,6 +18,7 @@ import type {
   InboundMessage,
   Item,
   ItemAssignee,
+  LinkCode,
   ItemDeadline,
   ItemRotation,
   MembershipRole,
@@ -111,6 +113,8 @@ export interface ChatRepository {
     channel: Channel;
     externalId: string;
     displayName?: string | null;
+    /** When this account last wrote to us (decides platform reply windows). */
+    lastInboundAt?: Date | null;
   }): Promise<Identity>;
   linkIdentity(orgId: string, identityId: string, personId: string, at: Date): Promise<Identity>;
   identity(orgId: string, channel: Channel, externalId: string): Promise<Identity | null>;
@@ -122,6 +126,15 @@ export interface ChatRepository {
     title?: string | null;
   }): Promise<Thread>;
   bindThread(orgId: string, threadId: string, unitId: string | null): Promise<Thread>;
+  /** Remembers what the bot last asked about, or is waiting on, in a thread. */
+  setThreadState(
+    orgId: string,
+    threadId: string,
+    state: { lastItemId?: string | null; pending?: Record<string, unknown> | null },
+  ): Promise<void>;
+  identitiesOfPerson(orgId: string, personId: string): Promise<Identity[]>;
+  /** People holding a role (office, leader…), for notifications. */
+  personsWithRole(orgId: string, role: PersonRole): Promise<Person[]>;
   thread(orgId: string, channel: Channel, externalId: string): Promise<Thread | null>;
 }
 
@@ -207,6 +220,17 @@ export interface TrackingRepository {
     onDutyUnitId?: string | null;
   }): Promise<Occurrence>;
   occurrences(orgId: string, assignmentId: string): Promise<Occurrence[]>;
+  /** Every assignment of the org's active directives, with item, unit and directive. */
+  board(orgId: string): Promise<BoardRow[]>;
+  pendingExtensions(orgId: string): Promise<Extension[]>;
+  /** Approves (moving the assignment's due date) or rejects a requested extension, once. */
+  decideExtension(input: {
+    orgId: string;
+    extensionId: string;
+    status: "approved" | "rejected";
+    decidedBy: string;
+    at: Date;
+  }): Promise<Extension | null>;
   requestExtension(input: {
     orgId: string;
     assignmentId: string;
@@ -273,6 +297,22 @@ export interface OutboundRepository {
     attemptedAt: Date;
   }): Promise<Delivery>;
   deliveries(orgId: string, outboundMessageId: string): Promise<Delivery[]>;
+  /** The outbound message the platform knows by this id (a user quoting a bot message). */
+  byExternalId(orgId: string, channel: Channel, externalMessageId: string): Promise<OutboundMessage | null>;
+  pending(orgId: string): Promise<OutboundMessage[]>;
+}
+
+/**
+ * One-time link codes.
+ * @example
+ * const { code } = await store.links.issue({ orgId, personId, expiresAt }); // "482913"
+ * const linked = await store.links.redeem({ orgId, code: "482913", identityId, now }); // person id or null
+ */
+export interface LinkRepository {
+  /** Issues a fresh 6-digit code, unique among the org's codes. */
+  issue(input: { orgId: string; personId: string; expiresAt: Date }): Promise<LinkCode>;
+  /** Marks an unused, unexpired code used by this identity and links it; null when it is not valid. */
+  redeem(input: { orgId: string; code: string; identityId: string; now: Date }): Promise<{ personId: string } | null>;
 }
 
 /**
@@ -291,6 +331,8 @@ export interface AuditRepository {
     at?: Date;
   }): Promise<AuditEntry>;
   list(orgId: string, options?: { limit?: number }): Promise<AuditEntry[]>;
+  /** How many entries with this action about this entity since a moment (rate limits). */
+  count(orgId: string, action: string, entityId: string, since: Date): Promise<number>;
 }
 
 /**
@@ -317,6 +359,7 @@ export interface Store {
   outbound: OutboundRepository;
   audit: AuditRepository;
   access: AccessRepository;
+  links: LinkRepository;
   /** Runs `work` in one database transaction; everything it does commits or none of it. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
 }
@@ -342,4 +385,42 @@ export interface Logger {
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
+}
+
+/** A chat message as every channel adapter normalises it. */
+export interface IncomingMessage {
+  orgId: string;
+  channel: Channel;
+  /** The platform's conversation id (a user id for direct chats, a group id for groups). */
+  threadId: string;
+  threadKind: ThreadKind;
+  senderId: string;
+  senderName?: string | null;
+  messageId: string;
+  text: string;
+  /** The platform id of the message this one quotes or replies to. */
+  replyToMessageId?: string | null;
+  sentAt: Date;
+  /** The platform payload, kept for audit only. */
+  raw?: unknown;
+}
+
+/** A message the bot sends back into the same thread; already in the outbox. */
+export interface Reply {
+  outboundMessageId: string;
+  threadId: string;
+  text: string;
+  quoteMessageId: string | null;
+  itemId: string | null;
+}
+
+/**
+ * What a channel adapter hands incoming messages to, and tells about sent replies.
+ * @example
+ * const replies = await handler.handle(message);
+ * for (const r of replies) await handler.recordSent({ orgId, outboundMessageId: r.outboundMessageId, channel: "simulator", externalMessageId: "bot-1" });
+ */
+export interface InboundHandler {
+  handle(message: IncomingMessage): Promise<Reply[]>;
+  recordSent(input: { orgId: string; outboundMessageId: string; channel: Channel; externalMessageId: string; attempt?: number }): Promise<void>;
 }

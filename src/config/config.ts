@@ -42,6 +42,17 @@ export const configSchema = z.object({
     .default("phuong-demo")
     .describe("lower-case letters, digits and - (the org `dondoc start` creates on first run)"),
   ORG_NAME: z.string().min(1).default("Đảng ủy phường (demo)").describe("any non-empty text"),
+  SIMULATOR: z
+    .enum(["auto", "on", "off"])
+    .default("auto")
+    .describe("auto, on or off (the HTTP chat simulator; auto = on with the embedded database only)"),
+  LINK_CODE_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(720)
+    .default(72)
+    .describe("hours, 1-720 (how long a one-time link code stays valid)"),
   SHUTDOWN_TIMEOUT_MS: z.coerce
     .number()
     .int()

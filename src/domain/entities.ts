@@ -91,6 +91,7 @@ export interface Thread {
   title: string | null;
   unitId: string | null;
   lastItemId: string | null;
+  pending: Record<string, unknown> | null;
   createdAt: Date;
 }
 
@@ -269,4 +270,23 @@ export interface AuditEntry {
   entity: string;
   entityId: string | null;
   data: Record<string, unknown>;
+}
+
+export interface LinkCode {
+  id: string;
+  orgId: string;
+  personId: string;
+  code: string;
+  expiresAt: Date;
+  usedAt: Date | null;
+  usedByIdentityId: string | null;
+  createdAt: Date;
+}
+
+/** One assignment with what a status line needs: its item, unit and directive. */
+export interface BoardRow {
+  assignment: Assignment;
+  item: { id: string; ref: string; summary: string; text: string; parentRef: string | null; deadline: ItemDeadline | null };
+  unit: { id: string; name: string };
+  directive: { id: string; number: string | null; docType: string | null; issuedDate: string | null; activatedAt: Date | null };
 }

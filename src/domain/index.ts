@@ -17,3 +17,9 @@ export type { Deadline, DeadlineContext, DeadlineKind, Period, Rotation } from "
 
 export { fold, foldWithMap, nfc, sourceSlice } from "./text.ts";
 export type { FoldedText } from "./text.ts";
+
+export { interpret } from "./intent.ts";
+export type { Intent, InterpretContext, Interpretation } from "./intent.ts";
+
+export { CONFIDENT, MARGIN, rankItems } from "./similarity.ts";
+export type { RankableItem, RankedItem } from "./similarity.ts";

@@ -13,6 +13,12 @@ export interface OfficeApiDeps {
   intake: Intake;
   /** Resolves an access token to its user, or null. */
   authenticate(token: string): Promise<{ person: Person; org: Org } | null>;
+  /** Issues a one-time code linking a chat account to a person; null when the person is unknown. */
+  issueLinkCode?(
+    orgId: string,
+    personId: string,
+    actor: string,
+  ): Promise<{ code: string; expiresAt: Date; instructions: string; person: Person } | null>;
 }
 
 interface Caller {
@@ -184,6 +190,20 @@ export function officeApi(deps: OfficeApiDeps) {
       const { org, actor } = caller(request);
       await deps.intake.removeItem(org.id, params.id, params.itemId, actor);
       return reply.code(204).send();
+    });
+
+    app.post("/api/persons/:id/link-codes", async (request, reply) => {
+      const params = parseOr400(idParams, request.params, reply);
+      if (!params) return reply;
+      const { org, actor } = caller(request);
+      const issued = deps.issueLinkCode ? await deps.issueLinkCode(org.id, params.id, actor) : null;
+      if (!issued) return refuse(reply, 404, "not_found", "Không tìm thấy cán bộ này.", "person not found");
+      return reply.code(201).send({
+        code: issued.code,
+        expiresAt: issued.expiresAt.toISOString(),
+        person: { id: issued.person.id, fullName: issued.person.fullName },
+        instructions: issued.instructions,
+      });
     });
 
     app.post("/api/directives/:id/activate", async (request, reply) => {

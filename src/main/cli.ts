@@ -10,6 +10,7 @@ import { DatabaseUnavailableError } from "../store/index.ts";
 import { DataDirLockedError } from "./data-lock.ts";
 import { runMigrate, runStart, runWeb, runWorker } from "./processes.ts";
 import { CliError, runImport, runParse, runToken } from "./intake-cli.ts";
+import { runInterpret, runLinkCode } from "./chat-cli.ts";
 
 const exit = (code: number) => process.exit(code);
 
@@ -43,7 +44,8 @@ const program = new Command()
 program
   .command("start")
   .description("run web + worker (and the Zalo listener when configured) in one process")
-  .action(() => runStart(config(), exit).catch(fail));
+  .option("--demo", "on first run, fill the org with the demo ward (seed directive, people linked to the simulator)")
+  .action((options: { demo?: boolean }) => runStart(config(), exit, options).catch(fail));
 
 program
   .command("web")
@@ -91,6 +93,21 @@ program
   .option("--role <role>", "office or leader", "office")
   .option("--org <slug>", "the org (default: ORG_SLUG)")
   .action((options: { name: string; role: string; org?: string }) => runToken(config(), options).then(print).catch(fail));
+
+program
+  .command("interpret")
+  .description("show how the bot understands a chat message (intent, item, status, …)")
+  .requiredOption("--text <text>", "the message")
+  .option("--directive <file>", "match a message without an item number against this directive's items")
+  .option("--json", "print JSON")
+  .action((options: { text: string; directive?: string; json?: boolean }) => runInterpret(options).then(print).catch(fail));
+
+program
+  .command("link-code")
+  .description("issue a one-time code for a person to link a Zalo/Messenger account (/dangky CODE)")
+  .requiredOption("--person <name-or-id>", "the person's full name or id")
+  .option("--org <slug>", "the org (default: ORG_SLUG)")
+  .action((options: { person: string; org?: string }) => runLinkCode(config(), options).then(print).catch(fail));
 
 try {
   await program.parseAsync(process.argv);

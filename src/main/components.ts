@@ -8,7 +8,8 @@ import { pino, type Logger as PinoLogger } from "pino";
 import type { Config } from "../config/index.ts";
 import type { Clock, HealthProbe } from "../app/ports.ts";
 import { buildApp } from "../http/index.ts";
-import { createIntake } from "../app/index.ts";
+import { createConversation, createIntake } from "../app/index.ts";
+import { simulatorPlugin } from "../../bots/simulator/index.ts";
 import { createStore, openDatabase, type Database } from "../store/index.ts";
 import {
   createHealthRedis,
@@ -91,7 +92,7 @@ export async function startWeb(
   lifecycle: Lifecycle,
   logger: PinoLogger,
   database: Database,
-): Promise<{ url: string }> {
+): Promise<{ url: string; simulator: boolean }> {
   const healthRedis = createHealthRedis(config.REDIS_URL);
   lifecycle.add("redis-health", async () => {
     healthRedis.disconnect();
@@ -108,15 +109,23 @@ export async function startWeb(
   ];
   const store = createStore(database.db);
   const intake = createIntake({ store, clock: systemClock });
+  const conversation = createConversation({ store, clock: systemClock, linkCodeTtlHours: config.LINK_CODE_TTL_HOURS });
+  const org = await ensureDefaultOrg(database, config, logger);
+  const simulator = config.SIMULATOR === "on" || (config.SIMULATOR === "auto" && !config.DATABASE_URL);
   const app = await buildApp({
     logger,
     probes,
-    office: { intake, authenticate: (token) => store.access.byToken(token) },
+    office: {
+      intake,
+      authenticate: (token) => store.access.byToken(token),
+      issueLinkCode: (orgId, personId, actor) => conversation.issueLinkCode(orgId, personId, actor),
+    },
+    channelPlugins: simulator ? [simulatorPlugin({ handler: conversation, orgId: org.id, clock: systemClock })] : [],
   });
   const url = await app.listen({ host: config.HOST, port: config.PORT });
   lifecycle.add("http", () => app.close());
-  logger.info({ url, database: database.driver }, "web listening");
-  return { url };
+  logger.info({ url, database: database.driver, simulator }, "web listening");
+  return { url, simulator };
 }
 
 export async function startWorker(config: Config, lifecycle: Lifecycle, logger: PinoLogger) {

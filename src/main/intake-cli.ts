@@ -24,7 +24,7 @@ export class CliError extends Error {
   }
 }
 
-async function readText(file: string): Promise<string> {
+export async function readText(file: string): Promise<string> {
   try {
     return (await readDirectiveFile(file)).text;
   } catch (error) {
@@ -115,7 +115,7 @@ export async function runParse(file: string, options: { json?: boolean }): Promi
   return options.json ? JSON.stringify(parseJson(parsed), null, 2) : parseTable(parsed);
 }
 
-async function withStore<T>(config: Config, work: (ctx: { database: Database; intake: Intake; org: (slug?: string) => Promise<Org> }) => Promise<T>): Promise<T> {
+export async function withStore<T>(config: Config, work: (ctx: { database: Database; intake: Intake; org: (slug?: string) => Promise<Org> }) => Promise<T>): Promise<T> {
   const logger = createLogger({ ...config, LOG_LEVEL: "warn" });
   const lifecycle = new Lifecycle(logger, config.SHUTDOWN_TIMEOUT_MS);
   try {

@@ -12,6 +12,8 @@ import {
   startWorker,
 } from "./components.ts";
 import { Lifecycle } from "./lifecycle.ts";
+import { demoInstructions, ensureDemoWard } from "./demo.ts";
+import { createStore } from "../store/index.ts";
 
 type Exit = (code: number) => void;
 
@@ -33,13 +35,15 @@ async function boot(
 }
 
 /** Web + worker (+ the Zalo listener once configured) in one process, on either database. */
-export async function runStart(config: Config, exit: Exit): Promise<void> {
+export async function runStart(config: Config, exit: Exit, options: { demo?: boolean } = {}): Promise<void> {
   await boot(config, exit, async (lifecycle, logger) => {
     await assertRedisReachable(config.REDIS_URL);
     const database = await openDatabaseFor(config, lifecycle, { migrate: config.MIGRATE_ON_START });
-    await ensureDefaultOrg(database, config, logger);
+    const org = await ensureDefaultOrg(database, config, logger);
+    const people = options.demo ? await ensureDemoWard(createStore(database.db), org, logger) : [];
     await startWorker(config, lifecycle, logger);
-    await startWeb(config, lifecycle, logger, database);
+    const { url, simulator } = await startWeb(config, lifecycle, logger, database);
+    if (options.demo && simulator) process.stdout.write(demoInstructions(url, people));
   });
 }
 

@@ -2,8 +2,8 @@
  * Drizzle repositories implementing the app's Store port. The only place SQL is written.
  * Every query is scoped by orgId.
  */
-import { createHash, randomBytes } from "node:crypto";
-import { and, asc, desc, eq, isNull, max, sql } from "drizzle-orm";
+import { createHash, randomBytes, randomInt } from "node:crypto";
+import { and, arrayContains, asc, count, desc, eq, gt, gte, isNull, max, sql } from "drizzle-orm";
 import type { Store } from "../app/ports.ts";
 import type { Db } from "./db.ts";
 import * as t from "./schema.ts";
@@ -128,8 +128,11 @@ export function createStore(db: Db): Store {
             .values(input)
             .onConflictDoUpdate({
               target: [t.identities.orgId, t.identities.channel, t.identities.externalId],
-              // Keep the stored name unless a new one is given.
-              set: { displayName: sql`coalesce(excluded.display_name, ${t.identities.displayName})` },
+              // Keep the stored name and time unless new ones are given.
+              set: {
+                displayName: sql`coalesce(excluded.display_name, ${t.identities.displayName})`,
+                lastInboundAt: sql`greatest(excluded.last_inbound_at, ${t.identities.lastInboundAt})`,
+              },
             })
             .returning(),
           "chats.upsertIdentity",
@@ -180,6 +183,26 @@ export function createStore(db: Db): Store {
             .returning(),
           "chats.bindThread",
         );
+      },
+      async setThreadState(orgId, threadId, state) {
+        await db
+          .update(t.threads)
+          .set(state)
+          .where(and(eq(t.threads.orgId, orgId), eq(t.threads.id, threadId)));
+      },
+      async identitiesOfPerson(orgId, personId) {
+        return db
+          .select()
+          .from(t.identities)
+          .where(and(eq(t.identities.orgId, orgId), eq(t.identities.personId, personId)))
+          .orderBy(desc(t.identities.lastInboundAt));
+      },
+      async personsWithRole(orgId, role) {
+        return db
+          .select()
+          .from(t.persons)
+          .where(and(eq(t.persons.orgId, orgId), arrayContains(t.persons.roles, [role])))
+          .orderBy(asc(t.persons.fullName));
       },
       async thread(orgId, channel, externalId) {
         const [row] = await db
@@ -349,7 +372,15 @@ export function createStore(db: Db): Store {
               .update(t.assignments)
               .set({
                 status: input.status,
-                percent: input.percent ?? (input.status === "done" ? 100 : sql`${t.assignments.percent}`),
+                // Done is 100%; otherwise a new percent wins, and an old one survives only while the
+                // work stays in progress.
+                percent:
+                  input.status === "done"
+                    ? 100
+                    : (input.percent ??
+                      (input.status === "in_progress"
+                        ? sql`case when ${t.assignments.status} = 'in_progress' then ${t.assignments.percent} end`
+                        : null)),
                 statusChangedAt: input.reportedAt,
                 doneAt: input.status === "done" ? input.reportedAt : null,
               })
@@ -388,6 +419,63 @@ export function createStore(db: Db): Store {
           .from(t.occurrences)
           .where(and(eq(t.occurrences.orgId, orgId), eq(t.occurrences.assignmentId, assignmentId)))
           .orderBy(asc(t.occurrences.periodStart));
+      },
+      async board(orgId) {
+        return db
+          .select({
+            assignment: t.assignments,
+            item: {
+              id: t.items.id,
+              ref: t.items.ref,
+              summary: t.items.summary,
+              text: t.items.text,
+              parentRef: t.items.parentRef,
+              deadline: t.items.deadline,
+            },
+            unit: { id: t.units.id, name: t.units.name },
+            directive: {
+              id: t.directives.id,
+              number: t.directives.number,
+              docType: t.directives.docType,
+              issuedDate: t.directives.issuedDate,
+              activatedAt: t.directives.activatedAt,
+            },
+          })
+          .from(t.assignments)
+          .innerJoin(t.items, eq(t.items.id, t.assignments.itemId))
+          .innerJoin(t.units, eq(t.units.id, t.assignments.unitId))
+          .innerJoin(t.directives, eq(t.directives.id, t.items.directiveId))
+          .where(and(eq(t.assignments.orgId, orgId), eq(t.directives.status, "active")))
+          .orderBy(desc(t.directives.activatedAt), asc(t.items.position), asc(t.units.name));
+      },
+      async pendingExtensions(orgId) {
+        return db
+          .select()
+          .from(t.extensions)
+          .where(and(eq(t.extensions.orgId, orgId), eq(t.extensions.status, "requested")))
+          .orderBy(asc(t.extensions.createdAt));
+      },
+      async decideExtension(input) {
+        return db.transaction(async (tx) => {
+          const [decided] = await tx
+            .update(t.extensions)
+            .set({ status: input.status, decidedBy: input.decidedBy, decidedAt: input.at })
+            .where(
+              and(
+                eq(t.extensions.orgId, input.orgId),
+                eq(t.extensions.id, input.extensionId),
+                eq(t.extensions.status, "requested"),
+              ),
+            )
+            .returning();
+          if (decided && input.status === "approved") {
+            await tx
+              .update(t.assignments)
+              .set({ dueDate: decided.toDate })
+              .where(and(eq(t.assignments.orgId, input.orgId), eq(t.assignments.id, decided.assignmentId)));
+          }
+          return decided ?? null;
+        });
       },
       async requestExtension(input) {
         return db.transaction(async (tx) => {
@@ -478,6 +566,27 @@ export function createStore(db: Db): Store {
           return delivery;
         });
       },
+      async byExternalId(orgId, channel, externalMessageId) {
+        const [row] = await db
+          .select({ message: t.outboundMessages })
+          .from(t.deliveries)
+          .innerJoin(t.outboundMessages, eq(t.outboundMessages.id, t.deliveries.outboundMessageId))
+          .where(
+            and(
+              eq(t.deliveries.orgId, orgId),
+              eq(t.deliveries.channel, channel),
+              eq(t.deliveries.externalMessageId, externalMessageId),
+            ),
+          );
+        return row?.message ?? null;
+      },
+      async pending(orgId) {
+        return db
+          .select()
+          .from(t.outboundMessages)
+          .where(and(eq(t.outboundMessages.orgId, orgId), eq(t.outboundMessages.status, "pending")))
+          .orderBy(asc(t.outboundMessages.createdAt));
+      },
       async deliveries(orgId, outboundMessageId) {
         return db
           .select()
@@ -505,7 +614,59 @@ export function createStore(db: Db): Store {
       },
     },
 
+    links: {
+      async issue(input) {
+        for (let attempt = 0; attempt < 20; attempt++) {
+          const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
+          const [row] = await db
+            .insert(t.linkCodes)
+            .values({ ...input, code })
+            .onConflictDoNothing({ target: [t.linkCodes.orgId, t.linkCodes.code] })
+            .returning();
+          if (row) return row;
+        }
+        throw new Error("links.issue: no free code after 20 tries");
+      },
+      async redeem({ orgId, code, identityId, now }) {
+        return db.transaction(async (tx) => {
+          // The update is the check: only one redeemer can flip used_at from null.
+          const [used] = await tx
+            .update(t.linkCodes)
+            .set({ usedAt: now, usedByIdentityId: identityId })
+            .where(
+              and(
+                eq(t.linkCodes.orgId, orgId),
+                eq(t.linkCodes.code, code),
+                isNull(t.linkCodes.usedAt),
+                gt(t.linkCodes.expiresAt, now),
+              ),
+            )
+            .returning();
+          if (!used) return null;
+          await tx
+            .update(t.identities)
+            .set({ personId: used.personId, linkedAt: now })
+            .where(and(eq(t.identities.orgId, orgId), eq(t.identities.id, identityId)));
+          return { personId: used.personId };
+        });
+      },
+    },
+
     audit: {
+      async count(orgId, action, entityId, since) {
+        const [row] = await db
+          .select({ n: count() })
+          .from(t.auditLog)
+          .where(
+            and(
+              eq(t.auditLog.orgId, orgId),
+              eq(t.auditLog.action, action),
+              eq(t.auditLog.entityId, entityId),
+              gte(t.auditLog.at, since),
+            ),
+          );
+        return row?.n ?? 0;
+      },
       async append(input) {
         return one(await db.insert(t.auditLog).values(input).returning(), "audit.append");
       },

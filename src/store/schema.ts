@@ -172,6 +172,8 @@ export const threads = pgTable(
     unitId: uuid().references(() => units.id, { onDelete: "set null" }),
     /** The item the bot last asked this thread about (item resolution, DESIGN.md §4.3). */
     lastItemId: uuid().references((): AnyPgColumn => items.id, { onDelete: "set null" }),
+    /** A question the bot is waiting on in this thread (confirm an item, choose a unit). */
+    pending: jsonb().$type<Record<string, unknown>>(),
     createdAt: createdAt(),
   },
   (t) => [unique().on(t.orgId, t.channel, t.externalId)],
@@ -409,7 +411,12 @@ export const deliveries = pgTable(
     errorMessage: text(),
     attemptedAt: timestamp({ withTimezone: true }).notNull(),
   },
-  (t) => [unique().on(t.outboundMessageId, t.attempt), index().on(t.orgId, t.outcome)],
+  (t) => [
+    unique().on(t.outboundMessageId, t.attempt),
+    index().on(t.orgId, t.outcome),
+    // A reply quoting a bot message is matched by the platform's id of that message.
+    index().on(t.channel, t.externalMessageId),
+  ],
 );
 
 /** Append-only: a database trigger refuses UPDATE and DELETE (see the custom migration). */
@@ -445,4 +452,22 @@ export const apiTokens = pgTable(
     revokedAt: timestamp({ withTimezone: true }),
   },
   (t) => [index().on(t.personId)],
+);
+
+/** One-time codes office gives a person to link a chat account (`/dangky 482913`). */
+export const linkCodes = pgTable(
+  "link_codes",
+  {
+    id: id(),
+    orgId: orgRef(),
+    personId: uuid()
+      .notNull()
+      .references(() => persons.id, { onDelete: "cascade" }),
+    code: text().notNull(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    usedAt: timestamp({ withTimezone: true }),
+    usedByIdentityId: uuid().references(() => identities.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [unique().on(t.orgId, t.code), index().on(t.personId)],
 );

@@ -15,6 +15,7 @@ const EXPECTED_TABLES = [
   "identities",
   "inbound_messages",
   "items",
+  "link_codes",
   "occurrences",
   "orgs",
   "outbound_messages",

@@ -1,0 +1,3 @@
+export { simulatorPlugin } from "./webhook.ts";
+export type { SimulatorDeps } from "./webhook.ts";
+export type { SimulatorRequest, SimulatorResponse } from "./types.ts";

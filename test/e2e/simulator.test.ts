@@ -1,0 +1,236 @@
+/**
+ * End to end through the simulator channel over HTTP, against the real store (PostgreSQL, so
+ * concurrent requests really run at once): linking, reports by ref / quote / free text,
+ * leader queries, refusals, duplicates, extensions, bad input.
+ */
+import { readFileSync } from "node:fs";
+import type { FastifyInstance } from "fastify";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createConversation, createIntake } from "../../src/app/index.ts";
+import type { Store } from "../../src/app/ports.ts";
+import { buildApp } from "../../src/http/index.ts";
+import { createStore } from "../../src/store/index.ts";
+import { simulatorPlugin } from "../../bots/simulator/index.ts";
+import { FakeClock } from "../fakes/clock.ts";
+import { createMigratedDatabase, type TestDatabase } from "../support/databases.ts";
+
+const SEED = readFileSync(new URL("../fixtures/directives/20-seed-thong-bao-ket-luan-2020-06-05.md", import.meta.url), "utf8");
+
+interface SimReply {
+  messageId: string;
+  threadId: string;
+  text: string;
+}
+
+describe("chat through the simulator", () => {
+  let test: TestDatabase;
+  let store: Store;
+  let app: FastifyInstance;
+  let orgId: string;
+  let officeToken: string;
+  const clock = new FakeClock("2020-06-20T01:00:00Z"); // 08:00, Saturday 20 June 2020
+  let seq = 0;
+
+  async function send(senderId: string, text: string, extra: Record<string, string> = {}): Promise<SimReply[]> {
+    const res = await app.inject({ method: "POST", url: "/api/simulator/messages", payload: { senderId, text, messageId: `m-${++seq}`, ...extra } });
+    expect(res.statusCode).toBe(200);
+    return res.json<{ replies: SimReply[] }>().replies;
+  }
+  const all = (replies: SimReply[]) => replies.map((r) => r.text).join("\n");
+
+  async function unitId(name: string): Promise<string> {
+    const unit = (await store.units.list(orgId)).find((u) => u.name === name);
+    if (!unit) throw new Error(`no unit ${name}`);
+    return unit.id;
+  }
+  async function assignment(ref: string, unitName: string) {
+    const uid = await unitId(unitName);
+    const row = (await store.tracking.board(orgId)).find((r) => r.item.ref === ref && r.unit.id === uid);
+    if (!row) throw new Error(`no assignment ${ref} ${unitName}`);
+    return row.assignment;
+  }
+  async function person(name: string, roles: ("cadre" | "leader" | "office")[], simulatorId: string, units: string[] = []) {
+    const p = await store.persons.create({ orgId, fullName: name, roles });
+    for (const u of units) await store.persons.addMembership({ orgId, personId: p.id, unitId: await unitId(u), role: "head" });
+    const identity = await store.chats.upsertIdentity({ orgId, channel: "simulator", externalId: simulatorId });
+    await store.chats.linkIdentity(orgId, identity.id, p.id, clock.now());
+    return p;
+  }
+
+  beforeAll(async () => {
+    test = await createMigratedDatabase("postgres");
+    store = createStore(test.database.db);
+    const org = await store.orgs.create({ slug: "sim-ward", name: "Đảng ủy phường mô phỏng" });
+    orgId = org.id;
+    const intake = createIntake({ store, clock: new FakeClock("2020-06-06T01:00:00Z") });
+    const { directive } = await intake.importDirective({ orgId, text: SEED, actor: "test" });
+    await intake.activate(orgId, directive.id, "test");
+    const conversation = createConversation({ store, clock });
+    app = await buildApp({
+      logger: false,
+      probes: [],
+      office: { intake, authenticate: (t) => store.access.byToken(t), issueLinkCode: (o, p, a) => conversation.issueLinkCode(o, p, a) },
+      channelPlugins: [simulatorPlugin({ handler: conversation, orgId, clock })],
+    });
+    const office = await person("Chánh Văn phòng", ["office"], "vanphong");
+    officeToken = `Bearer ${(await store.access.createToken({ orgId, personId: office.id })).token}`;
+    await person("Nguyễn Tiến Giang", ["leader"], "lanhdao");
+    await person("Trần Văn Bình", ["cadre"], "canbo-ccb", ["Hội Cựu chiến binh"]);
+    await person("Lê Thị Hoa", ["cadre"], "canbo-2dv", ["Hội Liên hiệp Phụ nữ", "Hội Nông dân"]);
+  });
+  afterAll(async () => {
+    await app.close();
+    await test.drop();
+  });
+
+  it("asks an unknown account to link, and links it with a one-time code (5 wrong tries an hour at most)", async () => {
+    const before = (await store.tracking.reports(orgId, (await assignment("6.1", "Đoàn TNCS Hồ Chí Minh")).id)).length;
+    expect(all(await send("zalo-moi", "bc 6.1 xong"))).toMatch(/chưa được liên kết/);
+    expect((await store.tracking.reports(orgId, (await assignment("6.1", "Đoàn TNCS Hồ Chí Minh")).id)).length).toBe(before);
+
+    const cadre = await store.persons.create({ orgId, fullName: "Phạm Minh Đức", roles: ["cadre"] });
+    await store.persons.addMembership({ orgId, personId: cadre.id, unitId: await unitId("Đoàn TNCS Hồ Chí Minh") });
+    const issued = await app.inject({ method: "POST", url: `/api/persons/${cadre.id}/link-codes`, headers: { authorization: officeToken } });
+    expect(issued.statusCode).toBe(201);
+    const { code, instructions } = issued.json<{ code: string; instructions: string }>();
+    expect(code).toMatch(/^\d{6}$/);
+    expect(instructions).toContain(`/dangky ${code}`);
+
+    const wrong = code === "000000" ? "111111" : "000000";
+    for (let i = 0; i < 5; i++) expect(all(await send("zalo-doan", `/dangky ${wrong}`))).toMatch(/Mã không đúng hoặc đã hết hạn/);
+    expect(all(await send("zalo-doan", `/dangky ${code}`))).toMatch(/sai mã quá 5 lần/);
+    clock.advance(61 * 60_000);
+    expect(all(await send("zalo-doan", `Đăng ký ${code} ạ`))).toMatch(/Đã liên kết tài khoản với Phạm Minh Đức \(Đoàn TNCS Hồ Chí Minh\)/);
+    // Single use: another account cannot take the same code.
+    expect(all(await send("zalo-khac", `/dangky ${code}`))).toMatch(/Mã không đúng/);
+    clock.set("2020-06-20T01:00:00Z");
+  });
+
+  it("records a report with an explicit ref and acknowledges unit, item, status, due and timing", async () => {
+    const replies = await send("zalo-doan", "bc 6.1 xong");
+    const text = all(replies);
+    expect(text).toContain("Đoàn TNCS Hồ Chí Minh · NV 6.1");
+    expect(text).toContain("hoàn thành");
+    expect(text).toContain("Hạn: 30/06/2020 — đúng hạn");
+    expect((await assignment("6.1", "Đoàn TNCS Hồ Chí Minh")).status).toBe("done");
+  });
+
+  it("takes NFD input and a report by replying to the bot's message", async () => {
+    const first = await send("canbo-ccb", "Báo cáo nhiệm vụ 6.2: đang làm 50%".normalize("NFD"));
+    expect(all(first)).toContain("Hội Cựu chiến binh · NV 6.2");
+    expect(all(first)).toContain("đang thực hiện 50%");
+    const ack = first[0];
+    if (!ack) throw new Error("no ack");
+    // Talk about another item, so only the quote can point back at 6.2.
+    expect(all(await send("canbo-ccb", "bc 1 đang triển khai"))).toContain("NV 1");
+    const quoted = await send("canbo-ccb", "xong rồi ạ", { replyToMessageId: ack.messageId });
+    expect(all(quoted)).toContain("NV 6.2");
+    expect(await assignment("6.2", "Hội Cựu chiến binh")).toMatchObject({ status: "done", percent: 100 });
+    expect((await assignment("1", "Hội Cựu chiến binh")).status).toBe("in_progress");
+  });
+
+  it("asks to confirm an item guessed from free text, then records it on 'có'", async () => {
+    // Items 5 and 8 both speak of "phối hợp": too close to pick one without asking.
+    const question = all(await send("canbo-ccb", "đang phối hợp ạ"));
+    expect(question).toMatch(/^Có phải nhiệm vụ (\S+) /);
+    const ref = /^Có phải nhiệm vụ (\S+) /.exec(question)?.[1] ?? "";
+    const confirmed = all(await send("canbo-ccb", "có ạ"));
+    expect(confirmed).toContain(`NV ${ref}`);
+    expect((await assignment(ref, "Hội Cựu chiến binh")).status).toBe("in_progress");
+  });
+
+  it("asks a cadre of two units which unit, and records for the chosen one", async () => {
+    const question = all(await send("canbo-2dv", "bc 6.2 xong"));
+    expect(question).toMatch(/đơn vị nào/);
+    expect(question).toMatch(/1\. Hội Liên hiệp Phụ nữ/);
+    expect(question).toMatch(/2\. Hội Nông dân/);
+    expect(all(await send("canbo-2dv", "2"))).toContain("Hội Nông dân · NV 6.2");
+    expect((await assignment("6.2", "Hội Nông dân")).status).toBe("done");
+    expect((await assignment("6.2", "Hội Liên hiệp Phụ nữ")).status).toBe("not_reported");
+  });
+
+  it("answers leaders: status overall, per item, per unit by alias, overdue and unreported", async () => {
+    const overall = all(await send("lanhdao", "/tinhhinh"));
+    expect(overall).toMatch(/^Tình hình chung: \d+ lượt giao: \d+ hoàn thành/);
+    const item = all(await send("lanhdao", "tinh hinh nv 6.2"));
+    expect(item).toMatch(/Hội Cựu chiến binh · NV 6.2 .* hoàn thành/);
+    expect(item).toMatch(/Hội Liên hiệp Phụ nữ · NV 6.2 .* chưa báo cáo/);
+    const unit = all(await send("lanhdao", "tình hình hội CCB ạ"));
+    expect(unit).toMatch(/^Việc của Hội Cựu chiến binh/);
+    expect(unit).not.toContain("Hội Nông dân ·");
+    clock.set("2020-07-03T01:00:00Z");
+    const overdue = all(await send("lanhdao", "những việc quá hạn"));
+    expect(overdue).toMatch(/việc quá hạn/);
+    expect(overdue).toMatch(/Hội Liên hiệp Phụ nữ · NV 6.2 .*\(quá hạn 3 ngày\)/);
+    expect(overdue).not.toMatch(/Hội Cựu chiến binh · NV 6.2/);
+    const unreported = all(await send("vanphong", "ai chưa báo cáo nv 6.2"));
+    expect(unreported).toMatch(/đơn vị chưa báo cáo/);
+    expect(unreported).toContain("Hội Liên hiệp Phụ nữ");
+    expect(unreported).not.toContain("Hội Nông dân");
+    clock.set("2020-06-20T01:00:00Z");
+  });
+
+  it("refuses a cadre a leader command, and a leader a cadre report", async () => {
+    expect(all(await send("canbo-ccb", "/tinhhinh"))).toBe("Chức năng này dành cho lãnh đạo và văn phòng.");
+    expect(all(await send("lanhdao", "bc 6 xong"))).toBe("Chức năng này dành cho cán bộ các đơn vị.");
+    expect(all(await send("canbo-ccb", "/thongbao họp lúc 8h"))).toBe("Chức năng này dành cho văn phòng.");
+  });
+
+  it("records the same message id once when it arrives twice at the same moment", async () => {
+    const target = await assignment("6.2", "Hội Liên hiệp Phụ nữ");
+    const payload = { senderId: "canbo-2dv", text: "bc 6.2 đang làm 30%", messageId: "dup-1" };
+    const [a, b] = await Promise.all([
+      app.inject({ method: "POST", url: "/api/simulator/messages", payload }),
+      app.inject({ method: "POST", url: "/api/simulator/messages", payload }),
+    ]);
+    expect([a?.statusCode, b?.statusCode]).toEqual([200, 200]);
+    const counts = [a, b].map((r) => r?.json<{ replies: SimReply[] }>().replies.length ?? 0).sort();
+    expect(counts[0]).toBe(0);
+    expect(counts[1]).toBeGreaterThan(0);
+    expect(await store.tracking.reports(orgId, target.id)).toHaveLength(0); // the answer is a unit question
+    expect(all(await send("canbo-2dv", "1"))).toContain("Hội Liên hiệp Phụ nữ · NV 6.2");
+    expect(await store.tracking.reports(orgId, target.id)).toHaveLength(1);
+  });
+
+  it("notifies office and leaders of a blocked report, and lets a leader approve an extension", async () => {
+    const before = (await store.outbound.pending(orgId)).length;
+    expect(all(await send("canbo-ccb", "bc 3 vướng kinh phí tổ chức"))).toContain("vướng mắc");
+    const pending = await store.outbound.pending(orgId);
+    const alerts = pending.slice(before).filter((m) => m.text.includes("vướng mắc"));
+    expect(alerts.length).toBe(2); // office and leader
+    expect(alerts[0]?.text).toContain("kinh phí");
+
+    expect(all(await send("canbo-2dv", "/giahan 6.2 15/7/2020 chờ số liệu thống kê"))).toMatch(/đơn vị nào/);
+    expect(all(await send("canbo-2dv", "1"))).toMatch(/Đã gửi đề nghị gia hạn NV 6.2 \(Hội Liên hiệp Phụ nữ\) đến 15\/07\/2020/);
+    expect(all(await send("canbo-ccb", "duyệt gia hạn 6.2"))).toBe("Chức năng này dành cho lãnh đạo.");
+    expect(all(await send("lanhdao", "duyệt gia hạn 6.2"))).toContain("Đã duyệt gia hạn NV 6.2 (Hội Liên hiệp Phụ nữ) đến 15/07/2020");
+    expect((await assignment("6.2", "Hội Liên hiệp Phụ nữ")).dueDate).toBe("2020-07-15");
+    expect(all(await send("lanhdao", "duyệt gia hạn 6.2"))).toMatch(/Không có đề nghị gia hạn nào đang chờ/);
+  });
+
+  it.each([
+    ["empty text", "", /chưa hiểu/],
+    ["emoji only", "👍🙏🎉", /chưa hiểu/],
+    ["control characters", "\u0001\u0002\u0007", /chưa hiểu/],
+    ["10,000 characters", "a ".repeat(5_000), /chưa hiểu|nhiệm vụ nào/],
+    ["an unknown item number", "bc 99 xong", /Không có nhiệm vụ số 99/],
+    ["a date that does not exist", "/giahan 6.2 31/2/2020", /không có thật/],
+  ])("answers %s helpfully in Vietnamese and records nothing wrong", async (_what, text, expected) => {
+    const target = await assignment("6.2", "Hội Cựu chiến binh");
+    const reportsBefore = (await store.tracking.reports(orgId, target.id)).length;
+    const extensionsBefore = (await store.tracking.pendingExtensions(orgId)).length;
+    const replies = await send("canbo-ccb", text);
+    expect(replies.length).toBeGreaterThan(0);
+    expect(all(replies)).toMatch(expected);
+    expect((await store.tracking.reports(orgId, target.id)).length).toBe(reportsBefore);
+    expect((await store.tracking.pendingExtensions(orgId)).length).toBe(extensionsBefore);
+  });
+
+  it("refuses malformed simulator bodies with a 400", async () => {
+    for (const payload of [{}, { senderId: "x" }, { text: "hi" }, { senderId: "", text: "x" }, { senderId: "x", text: "y", extra: 1 }]) {
+      const res = await app.inject({ method: "POST", url: "/api/simulator/messages", payload });
+      expect(res.statusCode).toBe(400);
+      expect(res.json<{ message: string }>().message).toMatch(/không hợp lệ/);
+    }
+  });
+});
