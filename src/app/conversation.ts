@@ -58,6 +58,14 @@ export function cleanText(text: string): string {
 
 const hasLetters = (text: string) => /[\p{L}\p{N}]/u.test(text);
 
+const EVERY_VI: Record<string, string> = { week: "hằng tuần", month: "hằng tháng", quarter: "hằng quý", year: "hằng năm" };
+
+/** How an item without a due day recurs: "hằng tuần", "thường xuyên"… */
+function periodText(deadline: { kind: string; every: string | null } | null): string {
+  if (deadline?.kind === "recurring") return (deadline.every && EVERY_VI[deadline.every]) || "định kỳ";
+  return deadline?.kind === "ongoing" ? "thường xuyên" : "không có hạn";
+}
+
 /** A leader's decision on an extension: "duyệt gia hạn 6", "không duyệt gia hạn 6", "từ chối". */
 function isDecision(text: string): "approve" | "reject" | null {
   const folded = fold(text);
@@ -164,7 +172,7 @@ export function createConversation(deps: ConversationDeps) {
       ...(withUnit ? [row.unit.name] : []),
       `NV ${row.item.ref} ${shorten(row.item.summary, 48)}`,
       statusText(row.assignment.status, row.assignment.percent),
-      row.assignment.dueDate ? dueText(row.assignment.dueDate, t) : "thường xuyên",
+      row.assignment.dueDate ? dueText(row.assignment.dueDate, t) : periodText(row.item.deadline),
     ];
     return parts.join(" · ");
   }

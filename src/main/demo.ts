@@ -68,7 +68,7 @@ export async function ensureDemoWard(store: Store, org: Org, logger: PinoLogger)
 
 /** What `dondoc start --demo` prints: who is who, and curl lines to chat. */
 export function demoInstructions(url: string, people: DemoPerson[]): string {
-  const cadre = people.find((p) => p.role === "cadre");
+  const cadre = people.find((p) => p.role === "cadre" && p.unit === "Hội Cựu chiến binh") ?? people.find((p) => p.role === "cadre");
   const post = (sender: string, text: string) =>
     `curl -s ${url}/api/simulator/messages -H 'content-type: application/json' -d '${JSON.stringify({ senderId: sender, text })}'`;
   return [

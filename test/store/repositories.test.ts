@@ -215,6 +215,7 @@ describe.each(DRIVERS)("repositories on %s", (driver) => {
     const item = (await store.directives.get(org.id, directive.id))?.items[0];
     if (!item) throw new Error("no item");
     const assignment = await store.tracking.assign({ orgId: org.id, itemId: item.id, unitId: unit.id, role: "lead", dueDate: "2020-06-30" });
+    await store.persons.addMembership({ orgId: org.id, personId: person.id, unitId: unit.id });
     return { org, unit, team, person, item, assignment };
   }
 
@@ -240,6 +241,13 @@ describe.each(DRIVERS)("repositories on %s", (driver) => {
     expect(after).toMatchObject({ status: "done", percent: 100 });
     expect(after?.doneAt?.toISOString()).toBe("2020-06-25T03:00:00.000Z");
     expect((await store.tracking.reports(org.id, assignment.id)).map((r) => r.status)).toEqual(["in_progress", "done"]);
+
+    // Re-opened work does not keep the 100% of "done"; a percent survives only while in progress.
+    await store.tracking.recordReport({ orgId: org.id, assignmentId: assignment.id, status: "in_progress", reportedAt: at("2020-06-26T03:00:00Z") });
+    expect(await store.tracking.assignment(org.id, assignment.id)).toMatchObject({ status: "in_progress", percent: null, doneAt: null });
+    await store.tracking.recordReport({ orgId: org.id, assignmentId: assignment.id, status: "in_progress", percent: 60, reportedAt: at("2020-06-27T03:00:00Z") });
+    await store.tracking.recordReport({ orgId: org.id, assignmentId: assignment.id, status: "in_progress", reportedAt: at("2020-06-28T03:00:00Z") });
+    expect((await store.tracking.assignment(org.id, assignment.id))?.percent).toBe(60);
 
     const extension = await store.tracking.requestExtension({ orgId: org.id, assignmentId: assignment.id, requestedBy: person.id, toDate: "2020-07-15", reason: "chờ số liệu" });
     expect(extension).toMatchObject({ fromDate: "2020-06-30", toDate: "2020-07-15", status: "requested", reason: "chờ số liệu" });
@@ -306,6 +314,58 @@ describe.each(DRIVERS)("repositories on %s", (driver) => {
     expect(entries.map((e) => e.action)).toEqual(["report.recorded", "org.created"]);
     expect(entries[0]?.data).toEqual({ status: "done" });
     expect(await store.audit.list((await newOrg()).id)).toEqual([]);
+  });
+
+  it("redeems a link code once, even when two accounts race for it, and never after it expires", async () => {
+    const org = await newOrg();
+    const person = await store.persons.create({ orgId: org.id, fullName: "Đỗ Văn Hải", roles: ["cadre"] });
+    const a = await store.chats.upsertIdentity({ orgId: org.id, channel: "zalo", externalId: "a" });
+    const b = await store.chats.upsertIdentity({ orgId: org.id, channel: "messenger", externalId: "b" });
+    const now = at("2020-06-20T01:00:00Z");
+    const { code } = await store.links.issue({ orgId: org.id, personId: person.id, expiresAt: at("2020-06-23T01:00:00Z") });
+    expect(code).toMatch(/^\d{6}$/);
+    const results = await Promise.all([
+      store.links.redeem({ orgId: org.id, code, identityId: a.id, now }),
+      store.links.redeem({ orgId: org.id, code, identityId: b.id, now }),
+    ]);
+    expect(results.filter((r) => r !== null)).toEqual([{ personId: person.id }]);
+    const linked = [await store.chats.identity(org.id, "zalo", "a"), await store.chats.identity(org.id, "messenger", "b")];
+    expect(linked.filter((i) => i?.personId === person.id)).toHaveLength(1);
+
+    const late = await store.links.issue({ orgId: org.id, personId: person.id, expiresAt: at("2020-06-20T00:59:59Z") });
+    expect(await store.links.redeem({ orgId: org.id, code: late.code, identityId: b.id, now })).toBeNull();
+    expect(await store.links.redeem({ orgId: (await newOrg()).id, code, identityId: b.id, now })).toBeNull();
+  });
+
+  it("lists the board of active directives only, finds people by role, and decides an extension once", async () => {
+    const { org, unit, person, item, assignment } = await assignedItem();
+    expect(await store.tracking.board(org.id)).toEqual([]); // the directive is still a draft
+    await store.directives.setStatus(org.id, item.directiveId, "active", at("2020-06-06T01:00:00Z"));
+    const board = await store.tracking.board(org.id);
+    expect(board.map((r) => [r.item.ref, r.unit.name, r.assignment.id])).toEqual([["6", unit.name, assignment.id]]);
+
+    const leader = await store.persons.create({ orgId: org.id, fullName: "Bí thư", roles: ["leader", "office"] });
+    expect((await store.chats.personsWithRole(org.id, "leader")).map((p) => p.id)).toEqual([leader.id]);
+    expect((await store.chats.personsWithRole(org.id, "cadre")).map((p) => p.id)).toEqual([person.id]);
+
+    const extension = await store.tracking.requestExtension({ orgId: org.id, assignmentId: assignment.id, requestedBy: person.id, toDate: "2020-07-15" });
+    expect((await store.tracking.pendingExtensions(org.id)).map((e) => e.id)).toEqual([extension.id]);
+    const decide = { orgId: org.id, extensionId: extension.id, status: "approved" as const, decidedBy: leader.id, at: at("2020-06-21T01:00:00Z") };
+    const [first, second] = await Promise.all([store.tracking.decideExtension(decide), store.tracking.decideExtension({ ...decide, status: "rejected" })]);
+    expect([first, second].filter((d) => d !== null)).toHaveLength(1);
+    const winner = first ?? second;
+    expect((await store.tracking.assignment(org.id, assignment.id))?.dueDate).toBe(winner?.status === "approved" ? "2020-07-15" : "2020-06-30");
+    expect(await store.tracking.pendingExtensions(org.id)).toEqual([]);
+  });
+
+  it("finds an outbound message by the platform id of its delivery", async () => {
+    const { org, item } = await assignedItem();
+    const message = await store.outbound.enqueue({ orgId: org.id, text: "Nhắc NV 6", itemId: item.id });
+    expect((await store.outbound.pending(org.id)).map((m) => m.id)).toEqual([message.id]);
+    await store.outbound.recordDelivery({ orgId: org.id, outboundMessageId: message.id, channel: "zalo", attempt: 1, outcome: "sent", externalMessageId: "z-1", attemptedAt: at("2020-06-20T01:00:00Z") });
+    expect((await store.outbound.byExternalId(org.id, "zalo", "z-1"))?.itemId).toBe(item.id);
+    expect(await store.outbound.byExternalId(org.id, "messenger", "z-1")).toBeNull();
+    expect(await store.outbound.pending(org.id)).toEqual([]);
   });
 
   it("records one inbound message once under concurrent inserts", async () => {
