@@ -149,6 +149,16 @@ describe("chat through the simulator", () => {
     expect((await assignment("6.2", "Hội Liên hiệp Phụ nữ")).status).toBe("not_reported");
   });
 
+  it("takes the unit from a group thread bound to one unit instead of asking", async () => {
+    const group = await store.chats.upsertThread({ orgId, channel: "simulator", externalId: "nhom-hoi-nong-dan", kind: "group" });
+    await store.chats.bindThread(orgId, group.id, await unitId("Hội Nông dân"));
+    const replies = await send("canbo-2dv", "bc 1 đang xây dựng kế hoạch 40%", { threadId: "nhom-hoi-nong-dan", threadKind: "group" });
+    expect(all(replies)).toContain("Hội Nông dân · NV 1");
+    expect(replies[0]?.threadId).toBe("nhom-hoi-nong-dan");
+    expect(await assignment("1", "Hội Nông dân")).toMatchObject({ status: "in_progress", percent: 40 });
+    expect((await assignment("1", "Hội Liên hiệp Phụ nữ")).status).toBe("not_reported");
+  });
+
   it("answers leaders: status overall, per item, per unit by alias, overdue and unreported", async () => {
     const overall = all(await send("lanhdao", "/tinhhinh"));
     expect(overall).toMatch(/^Tình hình chung: \d+ lượt giao: \d+ hoàn thành/);

@@ -116,6 +116,24 @@ describe("dondoc with bad configuration", () => {
   });
 });
 
+describe("dondoc start on PostgreSQL", () => {
+  it("serves /healthz from the pool, with the simulator off unless configured", async () => {
+    const pg = await createEmptyPostgres();
+    const proc = runDondoc(["start"], { cwd: tempDir(), env: { ...baseEnv, DATABASE_URL: pg.url } });
+    try {
+      const listening = await proc.waitForLog("web listening");
+      expect(listening).toMatchObject({ database: "postgres", simulator: false });
+      expect((await healthz(String(listening.url))).status).toBe(200);
+      const sim = await fetch(`${String(listening.url)}/api/simulator/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ senderId: "x", text: "help" }) });
+      expect(sim.status).toBe(404);
+      expect(await proc.stop()).toBe(0);
+    } finally {
+      await proc.stop();
+      await pg.drop();
+    }
+  });
+});
+
 describe("dondoc migrate on PostgreSQL", () => {
   it("applies the migrations to an empty database, then reports it up to date", async () => {
     const pg = await createEmptyPostgres();
