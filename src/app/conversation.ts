@@ -310,8 +310,9 @@ export function createConversation(deps: ConversationDeps) {
     if (!pending || pending.personId !== person.id) return false;
     const bare = ctx.msg.text.trim().replace(/[.!?\s]+$/u, "");
     const number = /^\d+(\.\d+)?$/.test(bare) ? bare : null;
-    if (it.answer === null && number === null) return false;
     await store.chats.setThreadState(ctx.msg.orgId, ctx.thread.id, { pending: null });
+    // Anything but an answer drops the question: a stale "có" later must not record a report.
+    if (it.answer === null && number === null) return false;
     const mine = await myRows(ctx, person);
     if (pending.kind === "confirm_item") {
       if (it.answer === "no") {
@@ -529,12 +530,12 @@ export function createConversation(deps: ConversationDeps) {
 
   async function dispatch(ctx: Ctx, it: Interpretation) {
     const person = ctx.person;
+    if (person && (await answerPending(ctx, person, it))) return;
     if (it.intent === "help") return say(ctx, helpText(person));
     if (it.intent === "link") return link(ctx, it);
     if (!person) {
       return say(ctx, ["Tài khoản này chưa được liên kết với cán bộ nào.", "Hãy nhắn /dangky <mã> với mã 6 số do Văn phòng cấp."]);
     }
-    if (await answerPending(ctx, person, it)) return;
     if (it.invalidDate) {
       return say(ctx, `Ngày "${it.invalidDate}" không có thật. Hãy ghi lại ngày, ví dụ 15/7/2020.`);
     }

@@ -135,6 +135,12 @@ describe("chat through the simulator", () => {
     expect(question).toMatch(/^Có phải nhiệm vụ (\S+) /);
     const ref = /^Có phải nhiệm vụ (\S+) /.exec(question)?.[1] ?? "";
     const confirmed = all(await send("canbo-ccb", "có ạ"));
+    // A question left unanswered is dropped by the next message: a late "có" records nothing.
+    // (A fresh thread, so "the last item asked" of the first thread plays no part.)
+    const other = { threadId: "ccb-khac", threadKind: "group" };
+    expect(all(await send("canbo-ccb", "đang phối hợp ạ", other))).toMatch(/^Có phải nhiệm vụ/);
+    expect(all(await send("canbo-ccb", "/trogiup", other))).toMatch(/Các lệnh bạn dùng được/);
+    expect(all(await send("canbo-ccb", "có", other))).not.toMatch(/Đã ghi nhận/);
     expect(confirmed).toContain(`NV ${ref}`);
     expect((await assignment(ref, "Hội Cựu chiến binh")).status).toBe("in_progress");
   });
