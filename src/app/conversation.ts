@@ -58,6 +58,32 @@ export function cleanText(text: string): string {
 
 const hasLetters = (text: string) => /[\p{L}\p{N}]/u.test(text);
 
+const PAYLOAD_STATUSES: readonly AssignmentStatus[] = ["done", "in_progress", "blocked"];
+
+/**
+ * The payload of a reminder's quick replies: "R|<assignment id>|<status>".
+ * @example
+ * reportPayload("8c1…", "done") // "R|8c1…|done"
+ */
+export function reportPayload(assignmentId: string, status: "done" | "in_progress" | "blocked"): string {
+  return `R|${assignmentId}|${status}`;
+}
+
+export function parseReportPayload(payload: string): { assignmentId: string; status: AssignmentStatus } | null {
+  const [tag, assignmentId, status] = payload.split("|");
+  if (tag !== "R" || !assignmentId || !PAYLOAD_STATUSES.includes(status as AssignmentStatus)) return null;
+  return { assignmentId, status: status as AssignmentStatus };
+}
+
+/** The three quick replies of a reminder (titles ≤ 20 characters, as Messenger requires). */
+export function reportChoices(assignmentId: string): { title: string; payload: string }[] {
+  return [
+    { title: "Hoàn thành", payload: reportPayload(assignmentId, "done") },
+    { title: "Đang thực hiện", payload: reportPayload(assignmentId, "in_progress") },
+    { title: "Vướng mắc", payload: reportPayload(assignmentId, "blocked") },
+  ];
+}
+
 const EVERY_VI: Record<string, string> = { week: "hằng tuần", month: "hằng tháng", quarter: "hằng quý", year: "hằng năm" };
 
 /** How an item without a due day recurs: "hằng tuần", "thường xuyên"… */
@@ -477,39 +503,92 @@ export function createConversation(deps: ConversationDeps) {
     return say(ctx, [`Đã liên kết tài khoản với ${person?.fullName ?? "bạn"}${unitNames.length > 0 ? ` (${unitNames.join(", ")})` : ""}.`, "Nhắn /trogiup để xem các lệnh."]);
   }
 
+  async function accept(msg: IncomingMessage): Promise<string | null> {
+    const text = cleanText(msg.text).slice(0, MAX_TEXT);
+    const identity = await store.chats.upsertIdentity({ orgId: msg.orgId, channel: msg.channel, externalId: msg.senderId, displayName: msg.senderName ?? null, lastInboundAt: msg.sentAt });
+    const thread = await store.chats.upsertThread({ orgId: msg.orgId, channel: msg.channel, externalId: msg.threadId, kind: msg.threadKind });
+    const { message, duplicate } = await store.inbound.record({
+      orgId: msg.orgId,
+      channel: msg.channel,
+      externalMessageId: msg.messageId,
+      threadId: thread.id,
+      identityId: identity.id,
+      text,
+      payload: msg.payload ?? null,
+      replyToExternalId: msg.replyToMessageId ?? null,
+      sentAt: msg.sentAt,
+      raw: msg.raw ?? null,
+    });
+    return duplicate ? null : message.id;
+  }
+
+  async function process(orgId: string, inboundMessageId: string): Promise<Reply[]> {
+    const message = await store.inbound.get(orgId, inboundMessageId);
+    if (!message || message.processedAt || !message.identityId || !message.threadId) return [];
+    const identity = await store.chats.identityById(orgId, message.identityId);
+    const thread = await store.chats.threadById(orgId, message.threadId);
+    if (!identity || !thread) return [];
+    const msg: IncomingMessage = {
+      orgId,
+      channel: message.channel,
+      threadId: thread.externalId,
+      threadKind: thread.kind,
+      senderId: identity.externalId,
+      messageId: message.externalMessageId,
+      text: message.text,
+      payload: message.payload,
+      replyToMessageId: message.replyToExternalId,
+      sentAt: message.sentAt,
+    };
+    const person = identity.personId ? await store.persons.get(orgId, identity.personId) : null;
+    const ctx: Ctx = { msg, identity, thread, inboundId: message.id, today: localDay(clock.now()), person, replies: [] };
+    const tap = msg.payload && person ? await tapped(ctx, person, msg.payload) : false;
+    if (tap) {
+      // a quick-reply or button tap on a reminder, already answered
+    } else if (!hasLetters(msg.text)) {
+      await say(ctx, ["Mình chưa hiểu tin nhắn này.", ...helpText(person)]);
+    } else {
+      const units = await orgUnitDefs(store, orgId);
+      await dispatch(ctx, interpret(msg.text, { today: ctx.today, units }));
+    }
+    await store.inbound.markProcessed(orgId, message.id, clock.now());
+    return ctx.replies;
+  }
+
+  /**
+   * A tap on a reminder's quick reply or button: "R|<assignment id>|done" records that status
+   * on that assignment, for a person of its unit.
+   */
+  async function tapped(ctx: Ctx, person: Person, payload: string): Promise<boolean> {
+    const parsed = parseReportPayload(payload);
+    if (!parsed) return false;
+    const row = (await myRows(ctx, person)).find((r) => r.assignment.id === parsed.assignmentId);
+    if (!row) {
+      await say(ctx, "Nhiệm vụ này không giao cho đơn vị của bạn.");
+      return true;
+    }
+    await recordAndAck(ctx, person, row, { intent: "report", status: parsed.status, percent: null, count: null, date: null, text: ctx.msg.text, inboundMessageId: ctx.inboundId });
+    return true;
+  }
+
   return {
     /**
-     * Handles one incoming message. The same (channel, message id) twice — even at the same
-     * moment — is handled once; the second call returns no replies.
+     * Stores a message once (by channel + message id) with its account and thread; returns the
+     * stored id, or null when the same message was already there. Cheap: webhooks call it
+     * before answering, and processing happens later from the queue.
+     */
+    accept,
+
+    /** Interprets a stored message and answers it; a message already processed gives no replies. */
+    process,
+
+    /**
+     * Accept and process in one go (the simulator, tests). The same message twice — even at the
+     * same moment — is handled once; the second call returns no replies.
      */
     async handle(msg: IncomingMessage): Promise<Reply[]> {
-      const text = cleanText(msg.text).slice(0, MAX_TEXT);
-      const identity = await store.chats.upsertIdentity({ orgId: msg.orgId, channel: msg.channel, externalId: msg.senderId, displayName: msg.senderName ?? null, lastInboundAt: msg.sentAt });
-      const thread = await store.chats.upsertThread({ orgId: msg.orgId, channel: msg.channel, externalId: msg.threadId, kind: msg.threadKind });
-      const { message, duplicate } = await store.inbound.record({
-        orgId: msg.orgId,
-        channel: msg.channel,
-        externalMessageId: msg.messageId,
-        threadId: thread.id,
-        identityId: identity.id,
-        text,
-        replyToExternalId: msg.replyToMessageId ?? null,
-        sentAt: msg.sentAt,
-        raw: msg.raw ?? null,
-      });
-      if (duplicate) return [];
-      const person = identity.personId ? await store.persons.get(msg.orgId, identity.personId) : null;
-      const ctx: Ctx = { msg: { ...msg, text }, identity, thread, inboundId: message.id, today: localDay(clock.now()), person, replies: [] };
-
-      if (!hasLetters(text)) {
-        await say(ctx, ["Mình chưa hiểu tin nhắn này.", ...helpText(person)]);
-      } else {
-        const units = await orgUnitDefs(store, msg.orgId);
-        const it = interpret(text, { today: ctx.today, units });
-        await dispatch(ctx, it);
-      }
-      await store.inbound.markProcessed(msg.orgId, message.id, clock.now());
-      return ctx.replies;
+      const id = await accept(msg);
+      return id ? process(msg.orgId, id) : [];
     },
 
     /** The channel sent a reply: remember the platform's id so a later quote finds its item. */

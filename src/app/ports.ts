@@ -118,6 +118,8 @@ export interface ChatRepository {
   }): Promise<Identity>;
   linkIdentity(orgId: string, identityId: string, personId: string, at: Date): Promise<Identity>;
   identity(orgId: string, channel: Channel, externalId: string): Promise<Identity | null>;
+  identityById(orgId: string, id: string): Promise<Identity | null>;
+  threadById(orgId: string, id: string): Promise<Thread | null>;
   upsertThread(input: {
     orgId: string;
     channel: Channel;
@@ -253,10 +255,12 @@ export interface InboundRepository {
     threadId?: string | null;
     identityId?: string | null;
     text: string;
+    payload?: string | null;
     replyToExternalId?: string | null;
     sentAt: Date;
     raw?: unknown;
   }): Promise<{ message: InboundMessage; duplicate: boolean }>;
+  get(orgId: string, id: string): Promise<InboundMessage | null>;
   markProcessed(orgId: string, id: string, at: Date): Promise<void>;
 }
 
@@ -400,6 +404,8 @@ export interface IncomingMessage {
   text: string;
   /** The platform id of the message this one quotes or replies to. */
   replyToMessageId?: string | null;
+  /** A quick-reply or button payload the user tapped (Messenger, Zalo Bot), if any. */
+  payload?: string | null;
   sentAt: Date;
   /** The platform payload, kept for audit only. */
   raw?: unknown;
@@ -422,5 +428,16 @@ export interface Reply {
  */
 export interface InboundHandler {
   handle(message: IncomingMessage): Promise<Reply[]>;
+  /** Stores a message once; its id, or null when it was already stored (webhooks, then queue). */
+  accept(message: IncomingMessage): Promise<string | null>;
   recordSent(input: { orgId: string; outboundMessageId: string; channel: Channel; externalMessageId: string; attempt?: number }): Promise<void>;
+}
+
+/**
+ * Processing of stored inbound messages happens from a queue, so webhooks answer at once.
+ * @example
+ * await queue.enqueueInbound(orgId, inboundMessageId);
+ */
+export interface InboundQueue {
+  enqueueInbound(orgId: string, inboundMessageId: string): Promise<void>;
 }

@@ -201,6 +201,7 @@ export interface InboundMessage {
   threadId: string | null;
   identityId: string | null;
   text: string;
+  payload: string | null;
   replyToExternalId: string | null;
   sentAt: Date;
   receivedAt: Date;

@@ -3,7 +3,7 @@
  * Every query is scoped by orgId.
  */
 import { createHash, randomBytes, randomInt } from "node:crypto";
-import { and, arrayContains, asc, count, desc, eq, gt, gte, isNull, max, sql } from "drizzle-orm";
+import { and, arrayContains, asc, count, desc, eq, gt, gte, isNull, lte, max, or, sql } from "drizzle-orm";
 import type { Store } from "../app/ports.ts";
 import type { Db } from "./db.ts";
 import * as t from "./schema.ts";
@@ -183,6 +183,20 @@ export function createStore(db: Db): Store {
             .returning(),
           "chats.bindThread",
         );
+      },
+      async identityById(orgId, id) {
+        const [row] = await db
+          .select()
+          .from(t.identities)
+          .where(and(eq(t.identities.orgId, orgId), eq(t.identities.id, id)));
+        return row ?? null;
+      },
+      async threadById(orgId, id) {
+        const [row] = await db
+          .select()
+          .from(t.threads)
+          .where(and(eq(t.threads.orgId, orgId), eq(t.threads.id, id)));
+        return row ?? null;
       },
       async setThreadState(orgId, threadId, state) {
         await db
@@ -384,7 +398,15 @@ export function createStore(db: Db): Store {
                 statusChangedAt: input.reportedAt,
                 doneAt: input.status === "done" ? input.reportedAt : null,
               })
-              .where(and(eq(t.assignments.orgId, input.orgId), eq(t.assignments.id, input.assignmentId)));
+              .where(
+                and(
+                  eq(t.assignments.orgId, input.orgId),
+                  eq(t.assignments.id, input.assignmentId),
+                  // Reports apply by their own time: a late-arriving older message is kept in
+                  // the history but does not overwrite a newer status.
+                  or(isNull(t.assignments.statusChangedAt), lte(t.assignments.statusChangedAt, input.reportedAt)),
+                ),
+              );
           }
           return { report, created: true };
         });
@@ -516,6 +538,13 @@ export function createStore(db: Db): Store {
             ),
           );
         return { message: one(existing ? [existing] : [], "inbound.record"), duplicate: true };
+      },
+      async get(orgId, id) {
+        const [row] = await db
+          .select()
+          .from(t.inboundMessages)
+          .where(and(eq(t.inboundMessages.orgId, orgId), eq(t.inboundMessages.id, id)));
+        return row ?? null;
       },
       async markProcessed(orgId, id, at) {
         await db

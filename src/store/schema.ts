@@ -318,6 +318,8 @@ export const inboundMessages = pgTable(
     threadId: uuid().references(() => threads.id, { onDelete: "set null" }),
     identityId: uuid().references(() => identities.id, { onDelete: "set null" }),
     text: text().notNull().default(""),
+    /** A tapped quick-reply or button payload. */
+    payload: text(),
     replyToExternalId: text(),
     sentAt: timestamp({ withTimezone: true }).notNull(),
     receivedAt: createdAt(),
