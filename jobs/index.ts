@@ -11,3 +11,5 @@ export {
   RedisUnavailableError,
   waitForReady,
 } from "./redis.ts";
+export { createInboundQueue, createInboundProcessor } from "./inbound.ts";
+export type { ReplySender } from "./inbound.ts";

@@ -5,11 +5,13 @@
 export interface QueuePayloads {
   /** The worker says it is alive; /healthz reads the mark it leaves. */
   heartbeat: { kind: "beat" };
+  /** A stored inbound message to interpret and answer. */
+  inbound: { orgId: string; inboundMessageId: string };
 }
 
 export type QueueName = keyof QueuePayloads;
 
-export const QUEUE_NAMES: readonly QueueName[] = ["heartbeat"] as const;
+export const QUEUE_NAMES: readonly QueueName[] = ["heartbeat", "inbound"] as const;
 
 /**
  * Deterministic job ids: the same logical job always gets the same id, so planning twice adds

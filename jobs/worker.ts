@@ -1,6 +1,8 @@
 import { Queue, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
-import type { Clock, Logger } from "../src/app/ports.ts";
+import type { Clock, Logger, Reply } from "../src/app/ports.ts";
+import type { Channel } from "../src/domain/entities.ts";
+import { createInboundProcessor, type ReplySender } from "./inbound.ts";
 import { createHeartbeatProcessor, HEARTBEAT_EVERY_MS } from "./heartbeat.ts";
 import type { QueueName, QueuePayloads } from "./queues.ts";
 
@@ -10,6 +12,10 @@ export interface WorkerDeps {
   prefix: string;
   clock: Clock;
   logger: Logger;
+  /** Interprets and answers a stored inbound message (the conversation use case). */
+  processInbound(orgId: string, inboundMessageId: string): Promise<Reply[]>;
+  /** How each channel sends replies. */
+  senders: Partial<Record<Channel, ReplySender>>;
 }
 
 export interface RunningWorkers {
@@ -34,6 +40,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
       clock: deps.clock,
       prefix: deps.prefix,
     }),
+    inbound: createInboundProcessor({ process: (orgId, id) => deps.processInbound(orgId, id), senders: deps.senders }),
   };
 
   const queues = new Map<QueueName, Queue>();
@@ -41,7 +48,9 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   for (const name of Object.keys(processors) as QueueName[]) {
     const queue = new Queue(name, { connection: deps.connection, prefix: deps.prefix });
     queues.set(name, queue);
-    const worker = new Worker(name, processors[name], {
+    // The map is typed per queue above; BullMQ's Worker takes one payload type, hence the widening.
+    const processor = processors[name] as (job: Job) => Promise<unknown>;
+    const worker = new Worker(name, processor, {
       connection: deps.connection,
       prefix: deps.prefix,
     });

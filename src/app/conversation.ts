@@ -10,7 +10,7 @@ import { CONFIDENT, MARGIN, rankItems } from "../domain/similarity.ts";
 import { dueText, shorten, splitMessages, statusText, timing, timingText } from "../domain/status-text.ts";
 import { localDay, viDate } from "../domain/time.ts";
 import { orgUnitDefs } from "./intake.ts";
-import type { Clock, IncomingMessage, Reply, Store } from "./ports.ts";
+import type { Clock, InboundHandler, IncomingMessage, Reply, Store } from "./ports.ts";
 
 export interface ConversationLimits {
   /** Lines per message: about a phone screen. */
@@ -136,6 +136,7 @@ export function createConversation(deps: ConversationDeps) {
       });
       ctx.replies.push({
         outboundMessageId: message.id,
+        channel: ctx.msg.channel,
         threadId: ctx.msg.threadId,
         text: part,
         quoteMessageId: message.quoteExternalId,
@@ -589,6 +590,31 @@ export function createConversation(deps: ConversationDeps) {
     async handle(msg: IncomingMessage): Promise<Reply[]> {
       const id = await accept(msg);
       return id ? process(msg.orgId, id) : [];
+    },
+
+    async recordEcho(input: Parameters<InboundHandler["recordEcho"]>[0]) {
+      // Metadata comes from the platform: only a uuid of one of this org's messages counts.
+      if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(input.outboundMessageId)) return;
+      const known = await store.outbound.deliveries(input.orgId, input.outboundMessageId);
+      if (known.some((d) => d.outcome === "sent")) return;
+      const exists = (await store.outbound.pending(input.orgId)).some((m) => m.id === input.outboundMessageId) || known.length > 0;
+      if (!exists) return;
+      await store.outbound
+        .recordDelivery({ ...input, attempt: 0, outcome: "sent", attemptedAt: clock.now() })
+        .catch(() => undefined); // attempt 0 is the echo's; a second echo is the same fact
+    },
+
+    async deliveredId(orgId: string, outboundMessageId: string) {
+      const sent = (await store.outbound.deliveries(orgId, outboundMessageId)).find((d) => d.outcome === "sent");
+      return sent?.externalMessageId ?? null;
+    },
+
+    async alertOffice(orgId: string, text: string) {
+      await notify(orgId, ["office"], text, null);
+    },
+
+    async recordDelivery(input: Parameters<InboundHandler["recordDelivery"]>[0]) {
+      await store.outbound.recordDelivery({ ...input, attemptedAt: clock.now() });
     },
 
     /** The channel sent a reply: remember the platform's id so a later quote finds its item. */

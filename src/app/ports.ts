@@ -414,10 +414,13 @@ export interface IncomingMessage {
 /** A message the bot sends back into the same thread; already in the outbox. */
 export interface Reply {
   outboundMessageId: string;
+  channel: Channel;
   threadId: string;
   text: string;
   quoteMessageId: string | null;
   itemId: string | null;
+  /** Tappable answers (quick replies) when the channel has them; titles ≤ 20 characters. */
+  choices?: { title: string; payload: string }[];
 }
 
 /**
@@ -431,6 +434,23 @@ export interface InboundHandler {
   /** Stores a message once; its id, or null when it was already stored (webhooks, then queue). */
   accept(message: IncomingMessage): Promise<string | null>;
   recordSent(input: { orgId: string; outboundMessageId: string; channel: Channel; externalMessageId: string; attempt?: number }): Promise<void>;
+  /** The platform echoed one of our sends (metadata = outbox id): it was delivered. */
+  recordEcho(input: { orgId: string; outboundMessageId: string; channel: Channel; externalMessageId: string }): Promise<void>;
+  /** The platform id of an outbound message known to be delivered (by a send or an echo), or null. */
+  deliveredId(orgId: string, outboundMessageId: string): Promise<string | null>;
+  /** Something office must fix (an expired page token…): a message for office users. */
+  alertOffice(orgId: string, text: string): Promise<void>;
+  /** Any attempt's outcome, failures included (window closed, unreachable, token, …). */
+  recordDelivery(input: {
+    orgId: string;
+    outboundMessageId: string;
+    channel: Channel;
+    attempt: number;
+    outcome: DeliveryOutcome;
+    externalMessageId?: string | null;
+    errorCode?: string | null;
+    errorMessage?: string | null;
+  }): Promise<void>;
 }
 
 /**

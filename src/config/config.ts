@@ -53,6 +53,14 @@ export const configSchema = z.object({
     .max(720)
     .default(72)
     .describe("hours, 1-720 (how long a one-time link code stays valid)"),
+  MESSENGER_APP_SECRET: z.string().min(8).optional().describe("the Facebook app secret (signs webhooks); Messenger is on when the three MESSENGER_* secrets are set"),
+  MESSENGER_VERIFY_TOKEN: z.string().min(8).optional().describe("any string of 8+ characters, typed again in the app dashboard (webhook handshake)"),
+  MESSENGER_PAGE_TOKEN: z.string().min(8).optional().describe("the Page access token (Send API); never logged"),
+  MESSENGER_PAGE_ID: z.string().regex(/^[A-Za-z0-9.]+$/).optional().describe("the Page id or username, for the m.me onboarding link"),
+  GRAPH_API_BASE: z
+    .url({ protocol: /^https?$/ })
+    .default("https://graph.facebook.com/v25.0")
+    .describe("the Graph API base URL with a pinned version (tests point it at a fake)"),
   SHUTDOWN_TIMEOUT_MS: z.coerce
     .number()
     .int()
@@ -100,6 +108,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     const variable = String(issue?.path[0] ?? "?") as ConfigKey;
     const expected = configSchema.shape[variable]?.description ?? issue?.message ?? "valid";
     throw new ConfigError(variable, expected, input[variable]);
+  }
+  const messenger = ["MESSENGER_APP_SECRET", "MESSENGER_VERIFY_TOKEN", "MESSENGER_PAGE_TOKEN"] as const;
+  const set = messenger.filter((k) => result.data[k] !== undefined);
+  if (set.length > 0 && set.length < messenger.length) {
+    const missing = messenger.find((k) => result.data[k] === undefined) ?? "MESSENGER_PAGE_TOKEN";
+    throw new ConfigError(missing, `set together with ${set.join(", ")} (Messenger needs all three)`, undefined);
   }
   return Object.freeze(result.data);
 }

@@ -10,9 +10,11 @@ import type { Clock, HealthProbe } from "../app/ports.ts";
 import { buildApp } from "../http/index.ts";
 import { createConversation, createIntake } from "../app/index.ts";
 import { simulatorPlugin } from "../../bots/simulator/index.ts";
+import { messengerReplySender, messengerWebhook } from "../../bots/messenger/index.ts";
 import { createStore, openDatabase, type Database } from "../store/index.ts";
 import {
   createHealthRedis,
+  createInboundQueue,
   createRedis,
   lastHeartbeat,
   startWorkers,
@@ -87,6 +89,20 @@ async function bootstrapOfficeToken(
 
 export const OFFICE_TOKEN_FILE = "office-token.txt";
 
+/** The use cases over one database, shared by web and worker in one process. */
+export function appServices(database: Database, config: Config) {
+  const store = createStore(database.db);
+  const intake = createIntake({ store, clock: systemClock });
+  const conversation = createConversation({ store, clock: systemClock, linkCodeTtlHours: config.LINK_CODE_TTL_HOURS });
+  return { store, intake, conversation };
+}
+export type AppServices = ReturnType<typeof appServices>;
+
+export function messengerConfig(config: Config) {
+  const { MESSENGER_APP_SECRET: appSecret, MESSENGER_VERIFY_TOKEN: verifyToken, MESSENGER_PAGE_TOKEN: pageToken } = config;
+  return appSecret && verifyToken && pageToken ? { appSecret, verifyToken, pageToken, baseUrl: config.GRAPH_API_BASE } : null;
+}
+
 export async function startWeb(
   config: Config,
   lifecycle: Lifecycle,
@@ -107,11 +123,21 @@ export async function startWeb(
       },
     },
   ];
-  const store = createStore(database.db);
-  const intake = createIntake({ store, clock: systemClock });
-  const conversation = createConversation({ store, clock: systemClock, linkCodeTtlHours: config.LINK_CODE_TTL_HOURS });
+  const { store, intake, conversation } = appServices(database, config);
   const org = await ensureDefaultOrg(database, config, logger);
   const simulator = config.SIMULATOR === "on" || (config.SIMULATOR === "auto" && !config.DATABASE_URL);
+  const messenger = messengerConfig(config);
+  const channelPlugins = [];
+  if (simulator) channelPlugins.push(simulatorPlugin({ handler: conversation, orgId: org.id, clock: systemClock }));
+  if (messenger) {
+    const producer = createRedis(config.REDIS_URL);
+    const queue = createInboundQueue(producer, config.QUEUE_PREFIX);
+    lifecycle.add("inbound-queue", async () => {
+      await queue.close();
+      producer.disconnect();
+    });
+    channelPlugins.push(messengerWebhook({ ...messenger, orgId: org.id, handler: conversation, queue }));
+  }
   const app = await buildApp({
     logger,
     probes,
@@ -120,15 +146,17 @@ export async function startWeb(
       authenticate: (token) => store.access.byToken(token),
       issueLinkCode: (orgId, personId, actor) => conversation.issueLinkCode(orgId, personId, actor),
     },
-    channelPlugins: simulator ? [simulatorPlugin({ handler: conversation, orgId: org.id, clock: systemClock })] : [],
+    channelPlugins,
   });
   const url = await app.listen({ host: config.HOST, port: config.PORT });
   lifecycle.add("http", () => app.close());
-  logger.info({ url, database: database.driver, simulator }, "web listening");
+  logger.info({ url, database: database.driver, simulator, messenger: messenger !== null }, "web listening");
   return { url, simulator };
 }
 
-export async function startWorker(config: Config, lifecycle: Lifecycle, logger: PinoLogger) {
+export async function startWorker(config: Config, lifecycle: Lifecycle, logger: PinoLogger, database: Database) {
+  const { conversation } = appServices(database, config);
+  const messenger = messengerConfig(config);
   const connection = createRedis(config.REDIS_URL);
   lifecycle.add("redis", async () => {
     if (connection.status === "ready") await connection.quit().catch(() => connection.disconnect());
@@ -139,6 +167,10 @@ export async function startWorker(config: Config, lifecycle: Lifecycle, logger: 
     prefix: config.QUEUE_PREFIX,
     clock: systemClock,
     logger,
+    processInbound: (orgId, id) => conversation.process(orgId, id),
+    senders: messenger
+      ? { messenger: messengerReplySender({ graph: { baseUrl: messenger.baseUrl, pageToken: messenger.pageToken, appSecret: messenger.appSecret }, handler: conversation }) }
+      : {},
   });
   lifecycle.add("workers", () => workers.close());
   logger.info({ queues: [...workers.queues.keys()] }, "worker running");

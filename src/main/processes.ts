@@ -41,7 +41,7 @@ export async function runStart(config: Config, exit: Exit, options: { demo?: boo
     const database = await openDatabaseFor(config, lifecycle, { migrate: config.MIGRATE_ON_START });
     const org = await ensureDefaultOrg(database, config, logger);
     const people = options.demo ? await ensureDemoWard(createStore(database.db), org, logger) : [];
-    await startWorker(config, lifecycle, logger);
+    await startWorker(config, lifecycle, logger, database);
     const { url, simulator } = await startWeb(config, lifecycle, logger, database);
     if (options.demo && simulator) process.stdout.write(demoInstructions(url, people));
   });
@@ -58,8 +58,8 @@ export async function runWeb(config: Config, exit: Exit): Promise<void> {
 export async function runWorker(config: Config, exit: Exit): Promise<void> {
   await boot(config, exit, async (lifecycle, logger) => {
     await assertRedisReachable(config.REDIS_URL);
-    await openDatabaseFor(config, lifecycle, { migrate: false });
-    await startWorker(config, lifecycle, logger);
+    const database = await openDatabaseFor(config, lifecycle, { migrate: false });
+    await startWorker(config, lifecycle, logger, database);
   });
 }
 
