@@ -13,3 +13,5 @@ export {
 } from "./redis.ts";
 export { createInboundQueue, createInboundProcessor } from "./inbound.ts";
 export type { ReplySender } from "./inbound.ts";
+export { createDeliveryQueue, createDeliveryProcessor, SWEEP_EVERY_MS } from "./deliveries.ts";
+export type { DeliveryQueue } from "./deliveries.ts";

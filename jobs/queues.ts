@@ -7,11 +7,13 @@ export interface QueuePayloads {
   heartbeat: { kind: "beat" };
   /** A stored inbound message to interpret and answer. */
   inbound: { orgId: string; inboundMessageId: string };
+  /** One outbox message to hand to its channel (or "sweep": find pending ones). */
+  deliveries: { orgId: string; outboundMessageId: string } | { sweep: true };
 }
 
 export type QueueName = keyof QueuePayloads;
 
-export const QUEUE_NAMES: readonly QueueName[] = ["heartbeat", "inbound"] as const;
+export const QUEUE_NAMES: readonly QueueName[] = ["heartbeat", "inbound", "deliveries"] as const;
 
 /**
  * Deterministic job ids: the same logical job always gets the same id, so planning twice adds

@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import type { Clock, Logger, Reply } from "../src/app/ports.ts";
 import type { Channel } from "../src/domain/entities.ts";
 import { createInboundProcessor, type ReplySender } from "./inbound.ts";
+import { createDeliveryProcessor, createDeliveryQueue, SWEEP_EVERY_MS } from "./deliveries.ts";
 import { createHeartbeatProcessor, HEARTBEAT_EVERY_MS } from "./heartbeat.ts";
 import type { QueueName, QueuePayloads } from "./queues.ts";
 
@@ -16,6 +17,10 @@ export interface WorkerDeps {
   processInbound(orgId: string, inboundMessageId: string): Promise<Reply[]>;
   /** How each channel sends replies. */
   senders: Partial<Record<Channel, ReplySender>>;
+  /** Delivers one outbox message through its channel (the delivery use case). */
+  deliver?(orgId: string, outboundMessageId: string): Promise<{ status: string; fallbackId?: string }>;
+  /** Outbox messages waiting for a delivery (the sweep). */
+  pendingOutbox?(): Promise<{ orgId: string; id: string }[]>;
 }
 
 export interface RunningWorkers {
@@ -34,6 +39,7 @@ type Processor<N extends QueueName> = (job: Job<QueuePayloads[N]>) => Promise<un
  * process.on("SIGTERM", () => void workers.close());
  */
 export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
+  const deliveryQueue = createDeliveryQueue(deps.connection, deps.prefix);
   const processors: { [N in QueueName]: Processor<N> } = {
     heartbeat: createHeartbeatProcessor({
       redis: deps.connection,
@@ -41,6 +47,11 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
       prefix: deps.prefix,
     }),
     inbound: createInboundProcessor({ process: (orgId, id) => deps.processInbound(orgId, id), senders: deps.senders }),
+    deliveries: createDeliveryProcessor({
+      deliver: (orgId, id) => (deps.deliver ? deps.deliver(orgId, id) : Promise.resolve({ status: "skipped" })),
+      pending: () => (deps.pendingOutbox ? deps.pendingOutbox() : Promise.resolve([])),
+      queue: deliveryQueue,
+    }),
   };
 
   const queues = new Map<QueueName, Queue>();
@@ -72,9 +83,16 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
       { name: "beat", data: { kind: "beat" }, opts: { removeOnComplete: 10, removeOnFail: 50 } },
     );
 
+  if (deps.deliver) {
+    await queues
+      .get("deliveries")
+      ?.upsertJobScheduler("outbox-sweep-v1", { every: SWEEP_EVERY_MS }, { name: "sweep", data: { sweep: true }, opts: { removeOnComplete: 10, removeOnFail: 50 } });
+  }
+
   return {
     queues,
     async close() {
+      await deliveryQueue.close();
       await Promise.all(workers.map((w) => w.close()));
       await Promise.all([...queues.values()].map((q) => q.close()));
     },

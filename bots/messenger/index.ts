@@ -4,3 +4,4 @@ export { normalize, outboxMetadata } from "./normalize.ts";
 export { messengerReplySender } from "./reply-sender.ts";
 export { buildSendRequest, classifyGraphError, isWindowOpen, sendOnce, sendWithRetry } from "./send.ts";
 export type { GraphConfig, MessengerOut, SendOutcome } from "./send.ts";
+export { messengerGateway } from "./gateway.ts";

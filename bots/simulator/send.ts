@@ -1,4 +1,4 @@
-import type { Reply } from "../../src/app/ports.ts";
+import type { ChannelGateway, Reply } from "../../src/app/ports.ts";
 
 /**
  * The simulator "sends" by answering in the HTTP response: no window, no rate limit, nothing can
@@ -12,4 +12,18 @@ export function simulatorMessageId(reply: Reply): string {
 /** Every message may go now on the simulator. */
 export function canSend(): { ok: true } {
   return { ok: true };
+}
+
+/**
+ * The simulator's send side for proactive messages (notifications, reminders): nothing to call,
+ * the message counts as delivered with a derived id.
+ *
+ * @example
+ * const gateway = simulatorGateway();
+ */
+export function simulatorGateway(): ChannelGateway {
+  return {
+    canSend: () => ({ ok: true }),
+    send: async (input) => [{ attempt: 1, outcome: "sent", externalMessageId: `bot-${input.outboundMessageId}` }],
+  };
 }

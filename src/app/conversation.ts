@@ -25,6 +25,8 @@ export interface ConversationDeps {
   limits?: ConversationLimits;
   /** How long a link code stays valid. */
   linkCodeTtlHours?: number;
+  /** The Facebook Page id or username: link codes then come with an m.me onboarding link. */
+  messengerPage?: string | null;
 }
 
 const MAX_TEXT = 4_000;
@@ -629,7 +631,12 @@ export function createConversation(deps: ConversationDeps) {
       const expiresAt = new Date(clock.now().getTime() + (deps.linkCodeTtlHours ?? 72) * 3_600_000);
       const code = await store.links.issue({ orgId, personId, expiresAt });
       await store.audit.append({ orgId, actor, action: "link_code.issued", entity: "person", entityId: personId, at: clock.now() });
-      return { code: code.code, expiresAt, person, instructions: `Nhắn cho trợ lý trên Zalo hoặc Messenger: /dangky ${code.code} (hết hạn ${viDate(localDay(expiresAt))}).` };
+      const messengerLink = deps.messengerPage ? `https://m.me/${deps.messengerPage}?ref=${code.code}` : null;
+      const instructions = [
+        `Nhắn cho trợ lý trên Zalo hoặc Messenger: /dangky ${code.code} (hết hạn ${viDate(localDay(expiresAt))}).`,
+        ...(messengerLink ? [`Hoặc mở ${messengerLink} trên điện thoại để liên kết Messenger ngay.`] : []),
+      ].join(" ");
+      return { code: code.code, expiresAt, person, instructions, messengerLink };
     },
   };
 

@@ -11,3 +11,5 @@ export type { Intake, ItemEdit, ActivationResult, IntakeErrorCode } from "./inta
 export type * from "./ports.ts";
 export { cleanText, createConversation } from "./conversation.ts";
 export type { Conversation, ConversationDeps, ConversationLimits } from "./conversation.ts";
+export { createDelivery } from "./delivery.ts";
+export type { DeliveryResult } from "./delivery.ts";

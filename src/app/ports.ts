@@ -301,9 +301,13 @@ export interface OutboundRepository {
     attemptedAt: Date;
   }): Promise<Delivery>;
   deliveries(orgId: string, outboundMessageId: string): Promise<Delivery[]>;
+  get(orgId: string, id: string): Promise<OutboundMessage | null>;
+  setStatus(orgId: string, id: string, status: OutboundMessage["status"]): Promise<void>;
   /** The outbound message the platform knows by this id (a user quoting a bot message). */
   byExternalId(orgId: string, channel: Channel, externalMessageId: string): Promise<OutboundMessage | null>;
   pending(orgId: string): Promise<OutboundMessage[]>;
+  /** Pending messages of every org addressed to an account, created before `olderThan`. */
+  pendingToDeliver(olderThan: Date, limit: number): Promise<{ orgId: string; id: string }[]>;
 }
 
 /**
@@ -460,4 +464,36 @@ export interface InboundHandler {
  */
 export interface InboundQueue {
   enqueueInbound(orgId: string, inboundMessageId: string): Promise<void>;
+}
+
+/** One try to hand a message to the platform, as a Delivery row records it. */
+export interface DeliveryAttempt {
+  attempt: number;
+  outcome: DeliveryOutcome;
+  externalMessageId?: string | null;
+  errorCode?: string | null;
+  errorMessage?: string | null;
+  /** The platform refuses until someone fixes something (token, permission, Page restricted). */
+  needsOffice?: boolean;
+}
+
+/**
+ * A channel adapter's send side. The platform's rules (windows, rate limits, error codes) live
+ * here, not in use cases: the delivery use case asks `canSend` and records what `send` says.
+ * @example
+ * const ok = gateway.canSend({ lastInboundAt: identity.lastInboundAt }, clock.now());
+ * if (ok.ok) await gateway.send({ orgId, outboundMessageId, externalId: identity.externalId, text, kind: "update" });
+ */
+export interface ChannelGateway {
+  canSend(target: { lastInboundAt: Date | null }, now: Date): { ok: true } | { ok: false; reason: DeliveryOutcome; detail: string };
+  send(input: {
+    orgId: string;
+    outboundMessageId: string;
+    /** The platform's id of the person or group. */
+    externalId: string;
+    text: string;
+    choices?: { title: string; payload: string }[];
+    /** A reply to the person's own message, or a message of our own (reminder, notice). */
+    kind: "response" | "update";
+  }): Promise<DeliveryAttempt[]>;
 }

@@ -18,7 +18,7 @@ export interface OfficeApiDeps {
     orgId: string,
     personId: string,
     actor: string,
-  ): Promise<{ code: string; expiresAt: Date; instructions: string; person: Person } | null>;
+  ): Promise<{ code: string; expiresAt: Date; instructions: string; messengerLink: string | null; person: Person } | null>;
 }
 
 interface Caller {
@@ -203,6 +203,7 @@ export function officeApi(deps: OfficeApiDeps) {
         expiresAt: issued.expiresAt.toISOString(),
         person: { id: issued.person.id, fullName: issued.person.fullName },
         instructions: issued.instructions,
+        messengerLink: issued.messengerLink,
       });
     });
 

@@ -51,7 +51,7 @@ export async function runLinkCode(config: Config, options: { person: string; org
     if (matches.length > 1) {
       throw new CliError(`Có ${matches.length} người tên "${options.person}"; hãy dùng mã (id).`, `${matches.length} people named "${options.person}"; use the id`);
     }
-    const conversation = createConversation({ store, clock: systemClock, linkCodeTtlHours: config.LINK_CODE_TTL_HOURS });
+    const conversation = createConversation({ store, clock: systemClock, linkCodeTtlHours: config.LINK_CODE_TTL_HOURS, messengerPage: config.MESSENGER_PAGE_ID ?? null });
     const issued = await conversation.issueLinkCode(orgId, person.id, "cli");
     if (!issued) throw new CliError("Không tạo được mã.", "could not issue a code");
     return [`Mã liên kết cho ${person.fullName}: ${issued.code}`, issued.instructions].join("\n");

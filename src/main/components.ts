@@ -8,9 +8,10 @@ import { pino, type Logger as PinoLogger } from "pino";
 import type { Config } from "../config/index.ts";
 import type { Clock, HealthProbe } from "../app/ports.ts";
 import { buildApp } from "../http/index.ts";
-import { createConversation, createIntake } from "../app/index.ts";
+import { createConversation, createDelivery, createIntake } from "../app/index.ts";
 import { simulatorPlugin } from "../../bots/simulator/index.ts";
-import { messengerReplySender, messengerWebhook } from "../../bots/messenger/index.ts";
+import { messengerGateway, messengerReplySender, messengerWebhook } from "../../bots/messenger/index.ts";
+import { simulatorGateway } from "../../bots/simulator/index.ts";
 import { createStore, openDatabase, type Database } from "../store/index.ts";
 import {
   createHealthRedis,
@@ -93,7 +94,12 @@ export const OFFICE_TOKEN_FILE = "office-token.txt";
 export function appServices(database: Database, config: Config) {
   const store = createStore(database.db);
   const intake = createIntake({ store, clock: systemClock });
-  const conversation = createConversation({ store, clock: systemClock, linkCodeTtlHours: config.LINK_CODE_TTL_HOURS });
+  const conversation = createConversation({
+    store,
+    clock: systemClock,
+    linkCodeTtlHours: config.LINK_CODE_TTL_HOURS,
+    messengerPage: config.MESSENGER_PAGE_ID ?? null,
+  });
   return { store, intake, conversation };
 }
 export type AppServices = ReturnType<typeof appServices>;
@@ -155,8 +161,17 @@ export async function startWeb(
 }
 
 export async function startWorker(config: Config, lifecycle: Lifecycle, logger: PinoLogger, database: Database) {
-  const { conversation } = appServices(database, config);
+  const { store, conversation } = appServices(database, config);
   const messenger = messengerConfig(config);
+  const graph = messenger ? { baseUrl: messenger.baseUrl, pageToken: messenger.pageToken, appSecret: messenger.appSecret } : null;
+  const delivery = createDelivery({
+    store,
+    clock: systemClock,
+    gateways: {
+      simulator: simulatorGateway(),
+      ...(graph ? { messenger: messengerGateway({ graph, deliveredId: (o, id) => conversation.deliveredId(o, id) }) } : {}),
+    },
+  });
   const connection = createRedis(config.REDIS_URL);
   lifecycle.add("redis", async () => {
     if (connection.status === "ready") await connection.quit().catch(() => connection.disconnect());
@@ -168,9 +183,9 @@ export async function startWorker(config: Config, lifecycle: Lifecycle, logger: 
     clock: systemClock,
     logger,
     processInbound: (orgId, id) => conversation.process(orgId, id),
-    senders: messenger
-      ? { messenger: messengerReplySender({ graph: { baseUrl: messenger.baseUrl, pageToken: messenger.pageToken, appSecret: messenger.appSecret }, handler: conversation }) }
-      : {},
+    senders: graph ? { messenger: messengerReplySender({ graph, handler: conversation }) } : {},
+    deliver: (orgId, id) => delivery.deliver(orgId, id),
+    pendingOutbox: () => delivery.pendingToDeliver(),
   });
   lifecycle.add("workers", () => workers.close());
   logger.info({ queues: [...workers.queues.keys()] }, "worker running");

@@ -3,7 +3,7 @@
  * Every query is scoped by orgId.
  */
 import { createHash, randomBytes, randomInt } from "node:crypto";
-import { and, arrayContains, asc, count, desc, eq, gt, gte, isNull, lte, max, or, sql } from "drizzle-orm";
+import { and, arrayContains, asc, count, desc, eq, gt, gte, isNotNull, isNull, lt, lte, max, or, sql } from "drizzle-orm";
 import type { Store } from "../app/ports.ts";
 import type { Db } from "./db.ts";
 import * as t from "./schema.ts";
@@ -609,12 +609,39 @@ export function createStore(db: Db): Store {
           );
         return row?.message ?? null;
       },
+      async pendingToDeliver(olderThan, limit) {
+        return db
+          .select({ orgId: t.outboundMessages.orgId, id: t.outboundMessages.id })
+          .from(t.outboundMessages)
+          .where(
+            and(
+              eq(t.outboundMessages.status, "pending"),
+              isNotNull(t.outboundMessages.identityId),
+              lt(t.outboundMessages.createdAt, olderThan),
+            ),
+          )
+          .orderBy(asc(t.outboundMessages.createdAt))
+          .limit(limit);
+      },
       async pending(orgId) {
         return db
           .select()
           .from(t.outboundMessages)
           .where(and(eq(t.outboundMessages.orgId, orgId), eq(t.outboundMessages.status, "pending")))
           .orderBy(asc(t.outboundMessages.createdAt));
+      },
+      async get(orgId, id) {
+        const [row] = await db
+          .select()
+          .from(t.outboundMessages)
+          .where(and(eq(t.outboundMessages.orgId, orgId), eq(t.outboundMessages.id, id)));
+        return row ?? null;
+      },
+      async setStatus(orgId, id, status) {
+        await db
+          .update(t.outboundMessages)
+          .set({ status })
+          .where(and(eq(t.outboundMessages.orgId, orgId), eq(t.outboundMessages.id, id)));
       },
       async deliveries(orgId, outboundMessageId) {
         return db

@@ -257,6 +257,15 @@ describe.each(DRIVERS)("repositories on %s", (driver) => {
     ).rejects.toThrow();
   });
 
+  it("applies reports by their own time: an older message arriving late does not overwrite", async () => {
+    const { org, assignment } = await assignedItem();
+    await store.tracking.recordReport({ orgId: org.id, assignmentId: assignment.id, status: "done", reportedAt: at("2020-06-20T05:00:00Z") });
+    const late = await store.tracking.recordReport({ orgId: org.id, assignmentId: assignment.id, status: "blocked", text: "vướng", reportedAt: at("2020-06-20T04:00:00Z") });
+    expect(late.created).toBe(true); // kept in the history
+    expect(await store.tracking.assignment(org.id, assignment.id)).toMatchObject({ status: "done", percent: 100 });
+    expect((await store.tracking.reports(org.id, assignment.id)).map((r) => r.status)).toEqual(["blocked", "done"]);
+  });
+
   it("round-trips occurrences with the team on duty; a report on one moves only it", async () => {
     const { org, team, assignment } = await assignedItem();
     const week1 = await store.tracking.upsertOccurrence({ orgId: org.id, assignmentId: assignment.id, periodStart: "2020-06-08", periodEnd: "2020-06-14", dueDate: "2020-06-14", onDutyUnitId: team.id });

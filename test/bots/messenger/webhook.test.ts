@@ -45,7 +45,7 @@ describe("Messenger webhook", () => {
     const intake = createIntake({ store, clock: new FakeClock("2020-06-06T01:00:00Z") });
     const { directive } = await intake.importDirective({ orgId, text: SEED, actor: "test" });
     await intake.activate(orgId, directive.id, "test");
-    conversation = createConversation({ store, clock });
+    conversation = createConversation({ store, clock, messengerPage: "phuongdemo" });
     graph = await startFakeGraph();
     workers = await startWorkers({
       connection,
@@ -147,6 +147,8 @@ describe("Messenger webhook", () => {
     const unit = (await store.units.list(orgId)).find((u) => u.name === "Hội Liên hiệp Phụ nữ");
     await store.persons.addMembership({ orgId, personId: cadre.id, unitId: unit?.id ?? "" });
     const issued = await conversation.issueLinkCode(orgId, cadre.id, "test");
+    expect(issued?.messengerLink).toBe(`https://m.me/phuongdemo?ref=${issued?.code}`);
+    expect(issued?.instructions).toContain(issued?.messengerLink ?? "");
     const referral = Buffer.from(fixture("referral").toString("utf8").replace("CODE", issued?.code ?? ""));
     expect((await post(referral)).statusCode).toBe(200);
     expect((await sendsTo("7010", 1))[0]).toMatch(/Đã liên kết tài khoản với Vũ Thị Lan/);

@@ -1,0 +1,136 @@
+/**
+ * Delivering outbox messages through the Messenger gateway against a fake Graph server: the
+ * 24-hour window, the fallback to the person's other account, error classes, retries.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { messengerGateway } from "../../bots/messenger/index.ts";
+import { createConversation, createDelivery } from "../../src/app/index.ts";
+import type { Store } from "../../src/app/ports.ts";
+import { createStore } from "../../src/store/index.ts";
+import { FakeClock } from "../fakes/clock.ts";
+import { startFakeGraph } from "../fakes/graph-api.ts";
+import { createMigratedDatabase, type TestDatabase } from "../support/databases.ts";
+
+const HOUR = 3_600_000;
+
+describe("delivery through the Messenger gateway", () => {
+  let test: TestDatabase;
+  let store: Store;
+  let graph: Awaited<ReturnType<typeof startFakeGraph>>;
+  let delivery: ReturnType<typeof createDelivery>;
+  let orgId: string;
+  const clock = new FakeClock("2020-06-20T01:00:00Z");
+  let n = 0;
+
+  beforeAll(async () => {
+    test = await createMigratedDatabase("pglite");
+    store = createStore(test.database.db);
+    orgId = (await store.orgs.create({ slug: "deliver", name: "Phường gửi tin" })).id;
+    graph = await startFakeGraph();
+    const conversation = createConversation({ store, clock });
+    const messenger = messengerGateway({ graph: { baseUrl: graph.baseUrl, pageToken: "PAGE-TOKEN", timeoutMs: 300 }, deliveredId: (o, id) => conversation.deliveredId(o, id), sleep: async () => undefined });
+    delivery = createDelivery({ store, clock, gateways: { messenger } });
+  });
+  afterAll(async () => {
+    await graph.close();
+    await test.drop();
+  });
+
+  /** A person with a Messenger account that last wrote `hoursAgo` hours ago, and maybe a Zalo one. */
+  async function recipient(hoursAgo: number, withZalo = false) {
+    const person = await store.persons.create({ orgId, fullName: `Cán bộ ${++n}`, roles: ["cadre"] });
+    const psid = `psid-${n}`;
+    const fb = await store.chats.upsertIdentity({ orgId, channel: "messenger", externalId: psid, lastInboundAt: new Date(clock.now().getTime() - hoursAgo * HOUR) });
+    await store.chats.linkIdentity(orgId, fb.id, person.id, clock.now());
+    if (withZalo) {
+      const zalo = await store.chats.upsertIdentity({ orgId, channel: "zalo", externalId: `zalo-${n}` });
+      await store.chats.linkIdentity(orgId, zalo.id, person.id, clock.now());
+    }
+    const message = await store.outbound.enqueue({ orgId, identityId: fb.id, text: `Nhắc việc số ${n}: NV 6.2 hạn 30/06/2020.` });
+    return { person, psid, message };
+  }
+  const sentTo = (psid: string) => graph.requests.filter((r) => r.body.recipient.id === psid);
+
+  it("sends inside the window as UPDATE with the outbox id in metadata", async () => {
+    const { psid, message } = await recipient(2);
+    expect(await delivery.deliver(orgId, message.id)).toEqual({ status: "sent" });
+    const [request] = sentTo(psid);
+    expect(request?.body.messaging_type).toBe("UPDATE");
+    expect(request?.body.message.metadata).toBe(`outbox:${message.id}`);
+    const rows = await store.outbound.deliveries(orgId, message.id);
+    expect(rows.map((d) => [d.outcome, d.channel])).toEqual([["sent", "messenger"]]);
+    expect((await store.outbound.get(orgId, message.id))?.status).toBe("sent");
+    // Delivering again does nothing: it was sent.
+    expect(await delivery.deliver(orgId, message.id)).toEqual({ status: "skipped" });
+    expect(sentTo(psid)).toHaveLength(1);
+  });
+
+  it("sends nothing outside the 24-hour window and falls back to the person's Zalo account", async () => {
+    const { psid, message, person } = await recipient(25, true);
+    const result = await delivery.deliver(orgId, message.id);
+    expect(result.status).toBe("fallback");
+    expect(sentTo(psid)).toHaveLength(0);
+    const [row] = await store.outbound.deliveries(orgId, message.id);
+    expect(row).toMatchObject({ outcome: "window_closed", errorMessage: expect.stringContaining("chuyển sang zalo") });
+    expect((await store.outbound.get(orgId, message.id))?.status).toBe("failed");
+    const fallback = await store.outbound.get(orgId, result.fallbackId ?? "");
+    const zalo = (await store.chats.identitiesOfPerson(orgId, person.id)).find((i) => i.channel === "zalo");
+    expect(fallback).toMatchObject({ status: "pending", identityId: zalo?.id, text: message.text });
+  });
+
+  it("fails visibly when the window is closed and there is no other account", async () => {
+    const { psid, message } = await recipient(30);
+    expect(await delivery.deliver(orgId, message.id)).toEqual({ status: "failed" });
+    expect(sentTo(psid)).toHaveLength(0);
+    expect((await store.audit.list(orgId)).some((e) => e.action === "delivery.unreachable" && e.entityId === message.id)).toBe(true);
+  });
+
+  it("retries a temporary failure (1200) and records every attempt", async () => {
+    const { psid, message } = await recipient(1);
+    graph.script({ status: 500, body: { error: { message: "Temporary send message failure", type: "OAuthException", code: 1200 } } });
+    expect(await delivery.deliver(orgId, message.id)).toEqual({ status: "sent" });
+    expect(sentTo(psid)).toHaveLength(2);
+    expect((await store.outbound.deliveries(orgId, message.id)).map((d) => d.outcome)).toEqual(["retrying", "sent"]);
+  });
+
+  it.each([
+    ["551 (person unavailable)", { error: { message: "This person isn't available right now.", type: "OAuthException", code: 551, error_subcode: 1545041 } }, "unreachable", false],
+    ["190 (token expired)", { error: { message: "Error validating access token", type: "OAuthException", code: 190 } }, "failed", true],
+    ["10/2018278 (outside the window)", { error: { message: "outside of allowed window", type: "OAuthException", code: 10, error_subcode: 2018278 } }, "window_closed", false],
+  ])("never retries %s", async (_what, body, outcome, office) => {
+    const { psid, message } = await recipient(1);
+    const alerts = async () => (await store.audit.list(orgId, { limit: 1000 })).filter((e) => e.action === "channel.needs_office").length;
+    const before = await alerts();
+    graph.script({ status: 400, body });
+    expect(await delivery.deliver(orgId, message.id)).toEqual({ status: "failed" });
+    expect(sentTo(psid)).toHaveLength(1);
+    expect((await store.outbound.deliveries(orgId, message.id)).map((d) => d.outcome)).toEqual([outcome]);
+    // A token problem is office's to fix; an unreachable person or a closed window is not.
+    expect((await alerts()) - before).toBe(office ? 1 : 0);
+  });
+
+  it("after a timeout whose message got through, finds the echo and sends nothing twice", async () => {
+    const { psid, message } = await recipient(1);
+    graph.script({ hang: true, thenDeliver: true });
+    // The platform echoes what it delivered; the webhook records it against our outbox id.
+    const conversation = createConversation({ store, clock });
+    const echoed = (async () => {
+      const deadline = Date.now() + 5_000;
+      while (Date.now() < deadline) {
+        const mid = graph.echoFor(`outbox:${message.id}`);
+        if (mid) {
+          await conversation.recordEcho({ orgId, outboundMessageId: message.id, channel: "messenger", externalMessageId: mid });
+          return mid;
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return null;
+    })();
+    const result = await delivery.deliver(orgId, message.id);
+    const mid = await echoed;
+    expect(result.status).toBe("sent");
+    expect(sentTo(psid)).toHaveLength(1);
+    expect(mid).toBeTruthy();
+    expect((await store.outbound.deliveries(orgId, message.id)).filter((d) => d.outcome === "sent").map((d) => d.externalMessageId)).toContain(mid);
+  });
+});
