@@ -22,7 +22,8 @@ const store = createStore(database.db);
 const org = await store.orgs.create({ slug: `bench-${Date.now()}`, name: "Bench" });
 const conversation = createConversation({ store, clock: { now: () => new Date() } });
 const connection = createRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
-const queue = createInboundQueue(connection, `bench-${Date.now()}`);
+const prefix = `bench-${Date.now()}`;
+const queue = createInboundQueue(connection, prefix);
 
 const app = await buildApp({
   logger: false,
@@ -37,6 +38,10 @@ const bareUrl = await bare.listen({ port: 0, host: "127.0.0.1" });
 process.stdout.write(`${JSON.stringify({ bare: bareUrl, webhook: webhookUrl, driver: database.driver })}\n`);
 process.on("SIGTERM", () => {
   void Promise.all([app.close(), bare.close(), queue.close()]).then(async () => {
+    // Leave nothing behind in Redis: the queued jobs were only load.
+    for await (const keys of connection.scanStream({ match: `${prefix}:*`, count: 1000 })) {
+      if ((keys as string[]).length > 0) await connection.del(...(keys as string[]));
+    }
     connection.disconnect();
     await database.close();
     process.exit(0);

@@ -507,22 +507,20 @@ export function createConversation(deps: ConversationDeps) {
   }
 
   async function accept(msg: IncomingMessage): Promise<string | null> {
-    const text = cleanText(msg.text).slice(0, MAX_TEXT);
-    const identity = await store.chats.upsertIdentity({ orgId: msg.orgId, channel: msg.channel, externalId: msg.senderId, displayName: msg.senderName ?? null, lastInboundAt: msg.sentAt });
-    const thread = await store.chats.upsertThread({ orgId: msg.orgId, channel: msg.channel, externalId: msg.threadId, kind: msg.threadKind });
-    const { message, duplicate } = await store.inbound.record({
+    return store.inbound.accept({
       orgId: msg.orgId,
       channel: msg.channel,
-      externalMessageId: msg.messageId,
-      threadId: thread.id,
-      identityId: identity.id,
-      text,
+      senderId: msg.senderId,
+      senderName: msg.senderName ?? null,
+      threadId: msg.threadId,
+      threadKind: msg.threadKind,
+      messageId: msg.messageId,
+      text: cleanText(msg.text).slice(0, MAX_TEXT),
       payload: msg.payload ?? null,
-      replyToExternalId: msg.replyToMessageId ?? null,
+      replyToMessageId: msg.replyToMessageId ?? null,
       sentAt: msg.sentAt,
       raw: msg.raw ?? null,
     });
-    return duplicate ? null : message.id;
   }
 
   async function process(orgId: string, inboundMessageId: string): Promise<Reply[]> {

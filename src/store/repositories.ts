@@ -539,6 +539,33 @@ export function createStore(db: Db): Store {
           );
         return { message: one(existing ? [existing] : [], "inbound.record"), duplicate: true };
       },
+      async accept(input) {
+        const raw = input.raw === undefined || input.raw === null ? null : JSON.stringify(input.raw);
+        // One statement: account, thread and message, so a webhook costs one round trip.
+        const result: unknown = await db.execute(sql`
+          with ident as (
+            insert into ${t.identities} (org_id, channel, external_id, display_name, last_inbound_at)
+            values (${input.orgId}, ${input.channel}, ${input.senderId}, ${input.senderName ?? null}, ${input.sentAt.toISOString()})
+            on conflict (org_id, channel, external_id) do update set
+              display_name = coalesce(excluded.display_name, ${t.identities}.display_name),
+              last_inbound_at = greatest(excluded.last_inbound_at, ${t.identities}.last_inbound_at)
+            returning id
+          ), thr as (
+            insert into ${t.threads} (org_id, channel, external_id, kind)
+            values (${input.orgId}, ${input.channel}, ${input.threadId}, ${input.threadKind})
+            on conflict (org_id, channel, external_id) do update set kind = ${t.threads}.kind
+            returning id
+          )
+          insert into ${t.inboundMessages}
+            (org_id, channel, external_message_id, thread_id, identity_id, text, payload, reply_to_external_id, sent_at, raw)
+          select ${input.orgId}, ${input.channel}, ${input.messageId}, thr.id, ident.id, ${input.text}, ${input.payload ?? null},
+                 ${input.replyToMessageId ?? null}, ${input.sentAt.toISOString()}, ${raw}::jsonb
+          from ident, thr
+          on conflict (channel, external_message_id) do nothing
+          returning id`);
+        const rows = (result as { rows: { id: string }[] }).rows;
+        return rows[0]?.id ?? null;
+      },
       async get(orgId, id) {
         const [row] = await db
           .select()
