@@ -463,17 +463,8 @@ export interface InboundHandler {
   deliveredId(orgId: string, outboundMessageId: string): Promise<string | null>;
   /** Something office must fix (an expired page token…): a message for office users. */
   alertOffice(orgId: string, text: string): Promise<void>;
-  /** Any attempt's outcome, failures included (window closed, unreachable, token, …). */
-  recordDelivery(input: {
-    orgId: string;
-    outboundMessageId: string;
-    channel: Channel;
-    attempt: number;
-    outcome: DeliveryOutcome;
-    externalMessageId?: string | null;
-    errorCode?: string | null;
-    errorMessage?: string | null;
-  }): Promise<void>;
+  /** Any attempt's outcome, failures included (window closed, unreachable, token, …), at the clock's now. */
+  recordDelivery(input: Omit<Parameters<OutboundRepository["recordDelivery"]>[0], "attemptedAt">): Promise<void>;
 }
 
 /**
