@@ -4,6 +4,7 @@
  * when there is none the message fails visibly for office. Every attempt is a Delivery row.
  */
 import type { Channel } from "../domain/entities.ts";
+import { reportChoices } from "./conversation.ts";
 import type { ChannelGateway, Clock, DeliveryAttempt, Store } from "./ports.ts";
 
 export interface DeliveryResult {
@@ -67,11 +68,25 @@ export function createDelivery(deps: { store: Store; clock: Clock; gateways: Par
         await store.audit.append({ orgId, actor: "worker", action: "delivery.unreachable", entity: "outbound_message", entityId: outboundMessageId, data: { channel: identity.channel, personId: identity.personId }, at: clock.now() });
         return { status: "failed" };
       }
-      const attempts = await gateway.send({ orgId, outboundMessageId, externalId: identity.externalId, text: message.text, kind: "update" });
+      // A reminder carries its three answers as quick replies: a tap is a report on that item.
+      const reminder = message.reminderId ? await store.outbound.reminder(orgId, message.reminderId) : null;
+      const attempts = await gateway.send({
+        orgId,
+        outboundMessageId,
+        externalId: identity.externalId,
+        text: message.text,
+        ...(reminder ? { choices: reportChoices(reminder.assignmentId) } : {}),
+        kind: "update",
+      });
       await record(orgId, outboundMessageId, identity.channel, attempts, previous);
       const last = attempts[attempts.length - 1];
       if (last?.needsOffice) {
         await store.audit.append({ orgId, actor: "worker", action: "channel.needs_office", entity: "channel", entityId: identity.channel, data: { error: last.errorCode, message: last.errorMessage }, at: clock.now() });
+        for (const office of await store.chats.personsWithRole(orgId, "office")) {
+          const reachable = (await store.chats.identitiesOfPerson(orgId, office.id)).find((i) => i.channel !== identity.channel);
+          if (!reachable) continue;
+          await store.outbound.enqueue({ orgId, identityId: reachable.id, text: `⚠ Kênh ${identity.channel} không gửi được tin (lỗi ${last.errorCode ?? "?"}: ${last.errorMessage ?? ""}). Hãy kiểm tra mã truy cập và quyền của ứng dụng.` });
+        }
       }
       if (last?.outcome !== "sent") await store.outbound.setStatus(orgId, outboundMessageId, "failed");
       return { status: last?.outcome === "sent" ? "sent" : "failed" };

@@ -299,6 +299,7 @@ export interface OutboundRepository {
     dedupeKey: string;
   }): Promise<Reminder | null>;
   reminders(orgId: string, assignmentId: string): Promise<Reminder[]>;
+  reminder(orgId: string, id: string): Promise<Reminder | null>;
   enqueue(input: {
     orgId: string;
     threadId?: string | null;

@@ -597,6 +597,13 @@ export function createStore(db: Db): Store {
           .where(and(eq(t.reminders.orgId, orgId), eq(t.reminders.assignmentId, assignmentId)))
           .orderBy(asc(t.reminders.plannedAt));
       },
+      async reminder(orgId, id) {
+        const [row] = await db
+          .select()
+          .from(t.reminders)
+          .where(and(eq(t.reminders.orgId, orgId), eq(t.reminders.id, id)));
+        return row ?? null;
+      },
       async enqueue(input) {
         return one(await db.insert(t.outboundMessages).values(input).returning(), "outbound.enqueue");
       },

@@ -30,6 +30,9 @@ describe("delivery through the Messenger gateway", () => {
     const conversation = createConversation({ store, clock });
     const messenger = messengerGateway({ graph: { baseUrl: graph.baseUrl, pageToken: "PAGE-TOKEN", timeoutMs: 300 }, deliveredId: (o, id) => conversation.deliveredId(o, id), sleep: async () => undefined });
     delivery = createDelivery({ store, clock, gateways: { messenger } });
+    const office = await store.persons.create({ orgId, fullName: "Văn phòng", roles: ["office"] });
+    const officeZalo = await store.chats.upsertIdentity({ orgId, channel: "zalo", externalId: "zalo-office" });
+    await store.chats.linkIdentity(orgId, officeZalo.id, office.id, clock.now());
   });
   afterAll(async () => {
     await graph.close();
@@ -63,6 +66,27 @@ describe("delivery through the Messenger gateway", () => {
     // Delivering again does nothing: it was sent.
     expect(await delivery.deliver(orgId, message.id)).toEqual({ status: "skipped" });
     expect(sentTo(psid)).toHaveLength(1);
+  });
+
+  it("sends a reminder with its three quick replies, whose payloads name the assignment", async () => {
+    const { psid, person } = await recipient(3);
+    const org = orgId;
+    const unit = await store.units.create({ orgId: org, name: `Đơn vị ${n}` });
+    await store.persons.addMembership({ orgId: org, personId: person.id, unitId: unit.id });
+    const { directive } = await store.directives.createDraft({ orgId: org, sourceText: `1. Việc ${n}.`, items: [{ ref: "1", text: "Việc.", summary: "Việc" }] });
+    const item = (await store.directives.get(org, directive.id))?.items[0];
+    const assignment = await store.tracking.assign({ orgId: org, itemId: item?.id ?? "", unitId: unit.id, role: "lead", dueDate: "2020-06-30" });
+    const reminder = await store.outbound.planReminder({ orgId: org, assignmentId: assignment.id, kind: "before", plannedAt: clock.now(), dedupeKey: `r-${assignment.id}` });
+    const fb = (await store.chats.identitiesOfPerson(org, person.id))[0];
+    const message = await store.outbound.enqueue({ orgId: org, identityId: fb?.id ?? null, text: "Nhắc: NV 1 hạn 30/06/2020.", reminderId: reminder?.id ?? null });
+    expect((await delivery.deliver(org, message.id)).status).toBe("sent");
+    const request = sentTo(psid).find((r) => r.body.message.metadata === `outbox:${message.id}`);
+    const quick = (request?.body.message as { quick_replies?: { title: string; payload: string }[] }).quick_replies;
+    expect(quick?.map((q) => [q.title, q.payload])).toEqual([
+      ["Hoàn thành", `R|${assignment.id}|done`],
+      ["Đang thực hiện", `R|${assignment.id}|in_progress`],
+      ["Vướng mắc", `R|${assignment.id}|blocked`],
+    ]);
   });
 
   it("sends nothing outside the 24-hour window and falls back to the person's Zalo account", async () => {
@@ -100,13 +124,16 @@ describe("delivery through the Messenger gateway", () => {
   ])("never retries %s", async (_what, body, outcome, office) => {
     const { psid, message } = await recipient(1);
     const alerts = async () => (await store.audit.list(orgId, { limit: 1000 })).filter((e) => e.action === "channel.needs_office").length;
+    const officeMessages = async () => (await store.outbound.pending(orgId)).filter((m) => m.text.includes("không gửi được tin")).length;
     const before = await alerts();
+    const officeBefore = await officeMessages();
     graph.script({ status: 400, body });
     expect(await delivery.deliver(orgId, message.id)).toEqual({ status: "failed" });
     expect(sentTo(psid)).toHaveLength(1);
     expect((await store.outbound.deliveries(orgId, message.id)).map((d) => d.outcome)).toEqual([outcome]);
     // A token problem is office's to fix; an unreachable person or a closed window is not.
     expect((await alerts()) - before).toBe(office ? 1 : 0);
+    expect((await officeMessages()) - officeBefore).toBe(office ? 1 : 0);
   });
 
   it("after a timeout whose message got through, finds the echo and sends nothing twice", async () => {
