@@ -326,8 +326,21 @@ export interface OutboundRepository {
   /** The outbound message the platform knows by this id (a user quoting a bot message). */
   byExternalId(orgId: string, channel: Channel, externalMessageId: string): Promise<OutboundMessage | null>;
   pending(orgId: string): Promise<OutboundMessage[]>;
+  /** Messages that could not be delivered, newest first, with who and why (for office). */
+  failed(orgId: string, limit: number): Promise<FailedDelivery[]>;
   /** Pending messages of every org addressed to an account, created before `olderThan`. */
   pendingToDeliver(olderThan: Date, limit: number): Promise<{ orgId: string; id: string }[]>;
+}
+
+export interface FailedDelivery {
+  outboundMessageId: string;
+  text: string;
+  createdAt: Date;
+  channel: Channel | null;
+  personName: string | null;
+  outcome: DeliveryOutcome | null;
+  error: string | null;
+  attemptedAt: Date | null;
 }
 
 /**

@@ -6,6 +6,7 @@ import multipart from "@fastify/multipart";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Org, Person } from "../domain/entities.ts";
+import type { FailedDelivery } from "../app/ports.ts";
 import { IntakeError, type Intake } from "../app/index.ts";
 import { DirectiveFileError, MAX_DIRECTIVE_FILE_BYTES, readDirectiveBuffer } from "../files/index.ts";
 
@@ -13,6 +14,8 @@ export interface OfficeApiDeps {
   intake: Intake;
   /** Resolves an access token to its user, or null. */
   authenticate(token: string): Promise<{ person: Person; org: Org } | null>;
+  /** Outbox messages that could not be delivered, with who and why. */
+  failedDeliveries?(orgId: string): Promise<FailedDelivery[]>;
   /** Issues a one-time code linking a chat account to a person; null when the person is unknown. */
   issueLinkCode?(
     orgId: string,
@@ -190,6 +193,11 @@ export function officeApi(deps: OfficeApiDeps) {
       const { org, actor } = caller(request);
       await deps.intake.removeItem(org.id, params.id, params.itemId, actor);
       return reply.code(204).send();
+    });
+
+    app.get("/api/deliveries/failed", async (request) => {
+      const rows = deps.failedDeliveries ? await deps.failedDeliveries(caller(request).org.id) : [];
+      return { failed: rows };
     });
 
     app.post("/api/persons/:id/link-codes", async (request, reply) => {

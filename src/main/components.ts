@@ -151,6 +151,7 @@ export async function startWeb(
       intake,
       authenticate: (token) => store.access.byToken(token),
       issueLinkCode: (orgId, personId, actor) => conversation.issueLinkCode(orgId, personId, actor),
+      failedDeliveries: (orgId) => store.outbound.failed(orgId, 200),
     },
     channelPlugins,
   });

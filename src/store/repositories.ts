@@ -643,6 +643,38 @@ export function createStore(db: Db): Store {
           );
         return row?.message ?? null;
       },
+      async failed(orgId, limit) {
+        const last = db
+          .selectDistinctOn([t.deliveries.outboundMessageId], {
+            outboundMessageId: t.deliveries.outboundMessageId,
+            outcome: t.deliveries.outcome,
+            errorMessage: t.deliveries.errorMessage,
+            attemptedAt: t.deliveries.attemptedAt,
+          })
+          .from(t.deliveries)
+          .where(eq(t.deliveries.orgId, orgId))
+          .orderBy(t.deliveries.outboundMessageId, desc(t.deliveries.attempt))
+          .as("last");
+        const rows = await db
+          .select({
+            outboundMessageId: t.outboundMessages.id,
+            text: t.outboundMessages.text,
+            createdAt: t.outboundMessages.createdAt,
+            channel: t.identities.channel,
+            personName: t.persons.fullName,
+            outcome: last.outcome,
+            error: last.errorMessage,
+            attemptedAt: last.attemptedAt,
+          })
+          .from(t.outboundMessages)
+          .leftJoin(t.identities, eq(t.identities.id, t.outboundMessages.identityId))
+          .leftJoin(t.persons, eq(t.persons.id, t.identities.personId))
+          .leftJoin(last, eq(last.outboundMessageId, t.outboundMessages.id))
+          .where(and(eq(t.outboundMessages.orgId, orgId), eq(t.outboundMessages.status, "failed")))
+          .orderBy(desc(t.outboundMessages.createdAt))
+          .limit(limit);
+        return rows;
+      },
       async pendingToDeliver(olderThan, limit) {
         return db
           .select({ orgId: t.outboundMessages.orgId, id: t.outboundMessages.id })

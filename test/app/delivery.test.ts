@@ -103,8 +103,11 @@ describe("delivery through the Messenger gateway", () => {
   });
 
   it("fails visibly when the window is closed and there is no other account", async () => {
-    const { psid, message } = await recipient(30);
+    const { psid, message, person } = await recipient(30);
     expect(await delivery.deliver(orgId, message.id)).toEqual({ status: "failed" });
+    // Office sees who could not be reached, on which channel, and why.
+    const failed = (await store.outbound.failed(orgId, 50)).find((f) => f.outboundMessageId === message.id);
+    expect(failed).toMatchObject({ personName: person.fullName, channel: "messenger", outcome: "window_closed", error: expect.stringContaining("không còn kênh nào khác") });
     expect(sentTo(psid)).toHaveLength(0);
     expect((await store.audit.list(orgId)).some((e) => e.action === "delivery.unreachable" && e.entityId === message.id)).toBe(true);
   });

@@ -38,7 +38,7 @@ describe("office API", () => {
     app = await buildApp({
       logger: false,
       probes: [],
-      office: { intake, authenticate: (token) => store.access.byToken(token) },
+      office: { intake, authenticate: (token) => store.access.byToken(token), failedDeliveries: (org) => store.outbound.failed(org, 50) },
     });
     const org = await store.orgs.create({ slug: "api-org", name: "Đảng ủy phường API" });
     orgId = org.id;
@@ -64,6 +64,8 @@ describe("office API", () => {
     ["POST", `/api/directives/${ID}/items`],
     ["DELETE", `/api/directives/${ID}/items/${ID}`],
     ["POST", `/api/directives/${ID}/activate`],
+    ["GET", "/api/deliveries/failed"],
+    ["POST", `/api/persons/${ID}/link-codes`],
   ];
 
   it.each(routes)("refuses %s %s without a valid token (401, Vietnamese)", async (method, url) => {
@@ -85,6 +87,8 @@ describe("office API", () => {
     expect(asCadre.statusCode).toBe(403);
     const leaderRead = await app.inject({ url: "/api/directives", headers: { authorization: leader } });
     expect(leaderRead.statusCode).toBe(200);
+    const failed = await app.inject({ url: "/api/deliveries/failed", headers: { authorization: leader } });
+    expect(failed.json()).toEqual({ failed: [] });
     const leaderWrite = await app.inject({ method: "POST", url: "/api/directives", headers: { authorization: leader }, payload: { text: SEED } });
     expect(leaderWrite.statusCode).toBe(403);
     expect(leaderWrite.json<{ message: string }>().message).toMatch(/lãnh đạo chỉ xem/);
