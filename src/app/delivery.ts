@@ -55,14 +55,15 @@ export function createDelivery(deps: { store: Store; clock: Clock; gateways: Par
         ? gateway.canSend({ lastInboundAt: identity.lastInboundAt }, clock.now())
         : { ok: false as const, reason: "failed" as const, detail: `kênh ${identity.channel} chưa được cấu hình` };
       if (!verdict.ok || !gateway) {
-        const other = identity.personId
+        // One hop only: a copy that cannot go either fails, or two channels would ping-pong.
+        const other = identity.personId && !message.fallbackOf
           ? (await store.chats.identitiesOfPerson(orgId, identity.personId)).find((i) => i.id !== identity.id)
           : undefined;
         await record(orgId, outboundMessageId, identity.channel, [
           { attempt: 1, outcome: verdict.ok ? "failed" : verdict.reason, errorCode: verdict.ok ? null : verdict.reason, errorMessage: `${verdict.ok ? "" : verdict.detail}${other ? ` → chuyển sang ${other.channel}` : " → không còn kênh nào khác"}` },
         ], previous);
         if (other) {
-          const fallback = await store.outbound.enqueue({ orgId, identityId: other.id, text: message.text, itemId: message.itemId, reminderId: message.reminderId });
+          const fallback = await store.outbound.enqueue({ orgId, identityId: other.id, text: message.text, itemId: message.itemId, reminderId: message.reminderId, fallbackOf: message.id });
           return { status: "fallback", fallbackId: fallback.id };
         }
         await store.audit.append({ orgId, actor: "worker", action: "delivery.unreachable", entity: "outbound_message", entityId: outboundMessageId, data: { channel: identity.channel, personId: identity.personId }, at: clock.now() });

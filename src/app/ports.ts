@@ -308,6 +308,7 @@ export interface OutboundRepository {
     quoteExternalId?: string | null;
     reminderId?: string | null;
     itemId?: string | null;
+    fallbackOf?: string | null;
   }): Promise<OutboundMessage>;
   recordDelivery(input: {
     orgId: string;

@@ -245,6 +245,7 @@ export interface OutboundMessage {
   quoteExternalId: string | null;
   reminderId: string | null;
   itemId: string | null;
+  fallbackOf: string | null;
   status: OutboundStatus;
   createdAt: Date;
 }

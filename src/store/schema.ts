@@ -390,6 +390,8 @@ export const outboundMessages = pgTable(
     quoteExternalId: text(),
     reminderId: uuid().references(() => reminders.id, { onDelete: "set null" }),
     itemId: uuid().references(() => items.id, { onDelete: "set null" }),
+    /** Set on the copy sent to a person's other account when the first could not be reached. */
+    fallbackOf: uuid().references((): AnyPgColumn => outboundMessages.id, { onDelete: "set null" }),
     status: outboundStatus().notNull().default("pending"),
     createdAt: createdAt(),
   },

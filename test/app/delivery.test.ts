@@ -99,7 +99,10 @@ describe("delivery through the Messenger gateway", () => {
     expect((await store.outbound.get(orgId, message.id))?.status).toBe("failed");
     const fallback = await store.outbound.get(orgId, result.fallbackId ?? "");
     const zalo = (await store.chats.identitiesOfPerson(orgId, person.id)).find((i) => i.channel === "zalo");
-    expect(fallback).toMatchObject({ status: "pending", identityId: zalo?.id, text: message.text });
+    expect(fallback).toMatchObject({ status: "pending", identityId: zalo?.id, text: message.text, fallbackOf: message.id });
+    // No Zalo sender is configured here: the copy fails, and does not bounce back to Messenger.
+    expect(await delivery.deliver(orgId, fallback?.id ?? "")).toEqual({ status: "failed" });
+    expect((await store.outbound.pending(orgId)).filter((m) => m.fallbackOf === fallback?.id)).toEqual([]);
   });
 
   it("fails visibly when the window is closed and there is no other account", async () => {

@@ -1,0 +1,2 @@
+ALTER TABLE "outbound_messages" ADD COLUMN "fallback_of" uuid;--> statement-breakpoint
+ALTER TABLE "outbound_messages" ADD CONSTRAINT "outbound_messages_fallback_of_outbound_messages_id_fk" FOREIGN KEY ("fallback_of") REFERENCES "public"."outbound_messages"("id") ON DELETE set null ON UPDATE no action;
