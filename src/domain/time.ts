@@ -42,3 +42,13 @@ export function viDate(day: string): string {
   const [y, m, d] = day.split("-");
   return `${d}/${m}/${y}`;
 }
+
+/** A moment as local ISO time with its offset. @example localIso(new Date("2020-06-23T01:00:00Z")) // "2020-06-23T08:00:00+07:00" */
+export function localIso(moment: Date): string {
+  return `${new Date(moment.getTime() + OFFSET_MS).toISOString().slice(0, 19)}+07:00`;
+}
+
+/** The moment of a local day and "HH:MM". @example atLocal("2020-06-23", "08:00").toISOString() // "2020-06-23T01:00:00.000Z" */
+export function atLocal(day: string, time: string): Date {
+  return new Date(Date.parse(`${day}T${time}:00+07:00`));
+}

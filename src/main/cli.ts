@@ -11,6 +11,7 @@ import { DataDirLockedError } from "./data-lock.ts";
 import { runMigrate, runStart, runWeb, runWorker } from "./processes.ts";
 import { CliError, runImport, runParse, runToken } from "./intake-cli.ts";
 import { runInterpret, runLinkCode } from "./chat-cli.ts";
+import { runPlan } from "./plan-cli.ts";
 
 const exit = (code: number) => process.exit(code);
 
@@ -108,6 +109,15 @@ program
   .requiredOption("--person <name-or-id>", "the person's full name or id")
   .option("--org <slug>", "the org (default: ORG_SLUG)")
   .action((options: { person: string; org?: string }) => runLinkCode(config(), options).then(print).catch(fail));
+
+program
+  .command("plan")
+  .description("print the reminders the policy would send for a directive (no database or Redis needed)")
+  .requiredOption("--directive <file>", "the directive file")
+  .option("--now <iso>", "the moment to plan from, e.g. 2020-06-20T08:00:00+07:00 (default: now)")
+  .option("--days <n>", "how many days ahead", "30")
+  .option("--json", "print JSON")
+  .action((options: { directive: string; now?: string; days?: string; json?: boolean }) => runPlan(options).then(print).catch(fail));
 
 try {
   await program.parseAsync(process.argv);
