@@ -9,11 +9,13 @@ export interface QueuePayloads {
   inbound: { orgId: string; inboundMessageId: string };
   /** One outbox message to hand to its channel (or "sweep": find pending ones). */
   deliveries: { orgId: string; outboundMessageId: string } | { sweep: true };
+  /** Write the reminders the policy gives ("plan", daily) or fire the due ones ("fire", each minute). */
+  reminders: { kind: "plan" | "fire" };
 }
 
 export type QueueName = keyof QueuePayloads;
 
-export const QUEUE_NAMES: readonly QueueName[] = ["heartbeat", "inbound", "deliveries"] as const;
+export const QUEUE_NAMES: readonly QueueName[] = ["heartbeat", "inbound", "deliveries", "reminders"] as const;
 
 /**
  * Deterministic job ids: the same logical job always gets the same id, so planning twice adds

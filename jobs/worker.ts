@@ -21,6 +21,11 @@ export interface WorkerDeps {
   deliver?(orgId: string, outboundMessageId: string): Promise<{ status: string; fallbackId?: string }>;
   /** Outbox messages waiting for a delivery (the sweep). */
   pendingOutbox?(): Promise<{ orgId: string; id: string }[]>;
+  /** The planner: plan writes reminders; fire returns outbox messages to deliver now. */
+  reminders?: {
+    plan(): Promise<number>;
+    fire(): Promise<{ orgId: string; id: string }[]>;
+  };
 }
 
 export interface RunningWorkers {
@@ -47,6 +52,13 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
       prefix: deps.prefix,
     }),
     inbound: createInboundProcessor({ process: (orgId, id) => deps.processInbound(orgId, id), senders: deps.senders }),
+    reminders: async (job: Job<QueuePayloads["reminders"]>) => {
+      if (!deps.reminders) return "no planner";
+      if (job.data.kind === "plan") return `planned ${await deps.reminders.plan()}`;
+      const due = await deps.reminders.fire();
+      for (const m of due) await deliveryQueue.enqueueDelivery(m.orgId, m.id);
+      return `fired ${due.length}`;
+    },
     deliveries: createDeliveryProcessor({
       deliver: (orgId, id) => (deps.deliver ? deps.deliver(orgId, id) : Promise.resolve({ status: "skipped" })),
       pending: () => (deps.pendingOutbox ? deps.pendingOutbox() : Promise.resolve([])),
@@ -83,6 +95,14 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
       { name: "beat", data: { kind: "beat" }, opts: { removeOnComplete: 10, removeOnFail: 50 } },
     );
 
+  if (deps.reminders) {
+    const reminders = queues.get("reminders");
+    // Versioned scheduler ids; cron in Asia/Ho_Chi_Minh. Redis losing them is harmless: they are
+    // upserted again at start, and the reminders themselves live in the store.
+    await reminders?.upsertJobScheduler("reminders-plan-v1", { pattern: "0 5 * * *", tz: "Asia/Ho_Chi_Minh" }, { name: "plan", data: { kind: "plan" }, opts: { removeOnComplete: 10, removeOnFail: 50 } });
+    await reminders?.upsertJobScheduler("reminders-fire-v1", { every: 60_000 }, { name: "fire", data: { kind: "fire" }, opts: { removeOnComplete: 10, removeOnFail: 50 } });
+    await reminders?.add("plan", { kind: "plan" }, { removeOnComplete: 10, removeOnFail: 50 });
+  }
   if (deps.deliver) {
     await queues
       .get("deliveries")

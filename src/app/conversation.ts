@@ -246,6 +246,7 @@ export function createConversation(deps: ConversationDeps) {
       reportedAt: ctx.msg.sentAt,
     });
     if (!created) return; // the same message again: recorded and answered the first time
+    if (status === "done" && !occurrence) await store.outbound.cancelPendingReminders(orgId, row.assignment.id);
     await store.audit.append({ orgId, actor: `person:${person.id}`, action: "report.recorded", entity: "assignment", entityId: row.assignment.id, data: { status, percent, count: p.count, messageId: ctx.msg.messageId }, at: clock.now() });
     const after = (await store.tracking.assignment(orgId, row.assignment.id)) ?? row.assignment;
     const t = timing(occurrence ? { status, dueDate: occurrence.dueDate, doneAt: status === "done" ? ctx.msg.sentAt : null } : after, ctx.today);

@@ -13,3 +13,5 @@ export { cleanText, createConversation } from "./conversation.ts";
 export type { Conversation, ConversationDeps, ConversationLimits } from "./conversation.ts";
 export { createDelivery } from "./delivery.ts";
 export type { DeliveryResult } from "./delivery.ts";
+export { createPlanner } from "./planner.ts";
+export type { Planner, PlannerDeps } from "./planner.ts";

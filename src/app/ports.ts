@@ -53,6 +53,7 @@ export interface Clock {
 export interface OrgRepository {
   create(input: { slug: string; name: string; settings?: Record<string, unknown> }): Promise<Org>;
   bySlug(slug: string): Promise<Org | null>;
+  all(): Promise<Org[]>;
   /** Returns the org with this slug, creating it first when missing. */
   ensure(input: { slug: string; name: string }): Promise<{ org: Org; created: boolean }>;
 }
@@ -299,6 +300,12 @@ export interface OutboundRepository {
     dedupeKey: string;
   }): Promise<Reminder | null>;
   reminders(orgId: string, assignmentId: string): Promise<Reminder[]>;
+  /** Pending reminders whose moment has come, oldest first. */
+  dueReminders(orgId: string, now: Date, limit: number): Promise<Reminder[]>;
+  /** Moves a reminder on (pending → queued, or → cancelled); false when it had already moved. */
+  setReminderStatus(orgId: string, id: string, from: Reminder["status"], to: Reminder["status"]): Promise<boolean>;
+  /** Cancels what is still pending for an assignment (it was reported done). */
+  cancelPendingReminders(orgId: string, assignmentId: string): Promise<number>;
   reminder(orgId: string, id: string): Promise<Reminder | null>;
   enqueue(input: {
     orgId: string;

@@ -8,7 +8,7 @@ import { pino, type Logger as PinoLogger } from "pino";
 import type { Config } from "../config/index.ts";
 import type { Clock, HealthProbe } from "../app/ports.ts";
 import { buildApp } from "../http/index.ts";
-import { createConversation, createDelivery, createIntake } from "../app/index.ts";
+import { createConversation, createDelivery, createIntake, createPlanner } from "../app/index.ts";
 import { simulatorPlugin } from "../../bots/simulator/index.ts";
 import { messengerGateway, messengerReplySender, messengerWebhook } from "../../bots/messenger/index.ts";
 import { simulatorGateway } from "../../bots/simulator/index.ts";
@@ -165,6 +165,7 @@ export async function startWorker(config: Config, lifecycle: Lifecycle, logger: 
   const { store, conversation } = appServices(database, config);
   const messenger = messengerConfig(config);
   const graph = messenger ? { baseUrl: messenger.baseUrl, pageToken: messenger.pageToken, appSecret: messenger.appSecret } : null;
+  const planner = createPlanner({ store, clock: systemClock });
   const delivery = createDelivery({
     store,
     clock: systemClock,
@@ -187,6 +188,18 @@ export async function startWorker(config: Config, lifecycle: Lifecycle, logger: 
     senders: graph ? { messenger: messengerReplySender({ graph, handler: conversation }) } : {},
     deliver: (orgId, id) => delivery.deliver(orgId, id),
     pendingOutbox: () => delivery.pendingToDeliver(),
+    reminders: {
+      async plan() {
+        let n = 0;
+        for (const org of await store.orgs.all()) n += await planner.plan(org.id);
+        return n;
+      },
+      async fire() {
+        const out: { orgId: string; id: string }[] = [];
+        for (const org of await store.orgs.all()) for (const id of await planner.fire(org.id)) out.push({ orgId: org.id, id });
+        return out;
+      },
+    },
   });
   lifecycle.add("workers", () => workers.close());
   logger.info({ queues: [...workers.queues.keys()] }, "worker running");

@@ -26,6 +26,9 @@ export function createStore(db: Db): Store {
       async create(input) {
         return one(await db.insert(t.orgs).values(input).returning(), "orgs.create");
       },
+      async all() {
+        return db.select().from(t.orgs).orderBy(asc(t.orgs.slug));
+      },
       async bySlug(slug) {
         const [row] = await db.select().from(t.orgs).where(eq(t.orgs.slug, slug));
         return row ?? null;
@@ -596,6 +599,30 @@ export function createStore(db: Db): Store {
           .from(t.reminders)
           .where(and(eq(t.reminders.orgId, orgId), eq(t.reminders.assignmentId, assignmentId)))
           .orderBy(asc(t.reminders.plannedAt));
+      },
+      async dueReminders(orgId, now, limit) {
+        return db
+          .select()
+          .from(t.reminders)
+          .where(and(eq(t.reminders.orgId, orgId), eq(t.reminders.status, "pending"), lte(t.reminders.plannedAt, now)))
+          .orderBy(asc(t.reminders.plannedAt))
+          .limit(limit);
+      },
+      async setReminderStatus(orgId, id, from, to) {
+        const moved = await db
+          .update(t.reminders)
+          .set({ status: to })
+          .where(and(eq(t.reminders.orgId, orgId), eq(t.reminders.id, id), eq(t.reminders.status, from)))
+          .returning({ id: t.reminders.id });
+        return moved.length > 0;
+      },
+      async cancelPendingReminders(orgId, assignmentId) {
+        const cancelled = await db
+          .update(t.reminders)
+          .set({ status: "cancelled" })
+          .where(and(eq(t.reminders.orgId, orgId), eq(t.reminders.assignmentId, assignmentId), eq(t.reminders.status, "pending")))
+          .returning({ id: t.reminders.id });
+        return cancelled.length;
       },
       async reminder(orgId, id) {
         const [row] = await db
