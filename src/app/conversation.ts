@@ -152,14 +152,13 @@ export function createConversation(deps: ConversationDeps) {
 
   /** Puts a message for people with these roles in the outbox (the delivery jobs send it). */
   async function notify(orgId: string, roles: PersonRole[], text: string, itemId: string | null) {
+    // People not linked yet are not reachable: the office sees them on the board.
     const seen = new Set<string>();
     for (const role of roles) {
-      for (const person of await store.chats.personsWithRole(orgId, role)) {
-        if (seen.has(person.id)) continue;
-        seen.add(person.id);
-        const [identity] = await store.chats.identitiesOfPerson(orgId, person.id);
-        if (!identity) continue; // not linked yet: the office sees it on the board
-        await store.outbound.enqueue({ orgId, identityId: identity.id, text, itemId });
+      for (const { personId, identityId } of await store.chats.reachable(orgId, role)) {
+        if (seen.has(personId)) continue;
+        seen.add(personId);
+        await store.outbound.enqueue({ orgId, identityId, text, itemId });
       }
     }
   }
@@ -428,27 +427,16 @@ export function createConversation(deps: ConversationDeps) {
 
   /** Outbox messages to the unit's linked members (or its bound group). */
   async function toUnit(orgId: string, unitId: string, text: string, itemId: string | null): Promise<number> {
-    let queued = 0;
-    const cadres = await store.chats.personsWithRole(orgId, "cadre");
-    for (const cadre of cadres) {
-      if (!(await unitIdsOf(orgId, cadre.id)).has(unitId)) continue;
-      const [identity] = await store.chats.identitiesOfPerson(orgId, cadre.id);
-      if (!identity) continue;
-      await store.outbound.enqueue({ orgId, identityId: identity.id, text, itemId });
-      queued++;
-    }
-    return queued;
+    const targets = await store.chats.reachable(orgId, "cadre", unitId);
+    for (const { identityId } of targets) await store.outbound.enqueue({ orgId, identityId, text, itemId });
+    return targets.length;
   }
 
   async function broadcast(ctx: Ctx, person: Person, it: Interpretation) {
     if (!it.text) return say(ctx, "Nội dung thông báo là gì? Ví dụ: /thongbao Họp giao ban 8h thứ Hai.");
-    let queued = 0;
-    for (const cadre of await store.chats.personsWithRole(ctx.msg.orgId, "cadre")) {
-      const [identity] = await store.chats.identitiesOfPerson(ctx.msg.orgId, cadre.id);
-      if (!identity) continue;
-      await store.outbound.enqueue({ orgId: ctx.msg.orgId, identityId: identity.id, text: `📢 ${it.text}` });
-      queued++;
-    }
+    const targets = await store.chats.reachable(ctx.msg.orgId, "cadre");
+    for (const { identityId } of targets) await store.outbound.enqueue({ orgId: ctx.msg.orgId, identityId, text: `📢 ${it.text}` });
+    const queued = targets.length;
     await store.audit.append({ orgId: ctx.msg.orgId, actor: `person:${person.id}`, action: "broadcast.requested", entity: "org", entityId: ctx.msg.orgId, data: { queued }, at: clock.now() });
     return say(ctx, `Đã xếp thông báo gửi tới ${queued} cán bộ.`);
   }
@@ -596,10 +584,9 @@ export function createConversation(deps: ConversationDeps) {
     async recordEcho(input: Parameters<InboundHandler["recordEcho"]>[0]) {
       // Metadata comes from the platform: only a uuid of one of this org's messages counts.
       if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(input.outboundMessageId)) return;
+      if (!(await store.outbound.get(input.orgId, input.outboundMessageId))) return;
       const known = await store.outbound.deliveries(input.orgId, input.outboundMessageId);
       if (known.some((d) => d.outcome === "sent")) return;
-      const exists = (await store.outbound.pending(input.orgId)).some((m) => m.id === input.outboundMessageId) || known.length > 0;
-      if (!exists) return;
       await store.outbound
         .recordDelivery({ ...input, attempt: 0, outcome: "sent", attemptedAt: clock.now() })
         .catch(() => undefined); // attempt 0 is the echo's; a second echo is the same fact

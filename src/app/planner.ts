@@ -32,13 +32,7 @@ export function createPlanner(deps: PlannerDeps) {
   const calendar = deps.calendar ?? DEFAULT_CALENDAR;
 
   async function recipients(orgId: string, unitId: string | null, role: PersonRole): Promise<string[]> {
-    const ids: string[] = [];
-    for (const person of await store.chats.personsWithRole(orgId, role)) {
-      if (unitId && !(await store.persons.memberships(orgId, person.id)).some((m) => m.unitId === unitId)) continue;
-      const [identity] = await store.chats.identitiesOfPerson(orgId, person.id);
-      if (identity) ids.push(identity.id);
-    }
-    return ids;
+    return (await store.chats.reachable(orgId, role, unitId ?? undefined)).map((r) => r.identityId);
   }
 
   function reminderText(row: BoardRow, kind: string, today: string, team: string | null): string {

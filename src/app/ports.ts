@@ -136,6 +136,11 @@ export interface ChatRepository {
     state: { lastItemId?: string | null; pending?: Record<string, unknown> | null },
   ): Promise<void>;
   identitiesOfPerson(orgId: string, personId: string): Promise<Identity[]>;
+  /**
+   * The account to reach each person holding a role (optionally only members of one unit): their
+   * most recently active linked account. People with no linked account are left out.
+   */
+  reachable(orgId: string, role: PersonRole, unitId?: string): Promise<{ personId: string; identityId: string }[]>;
   /** People holding a role (office, leader…), for notifications. */
   personsWithRole(orgId: string, role: PersonRole): Promise<Person[]>;
   thread(orgId: string, channel: Channel, externalId: string): Promise<Thread | null>;

@@ -294,14 +294,10 @@ interface Candidate {
 }
 
 function fields(partial: Partial<Fields> & { kind: DeadlineKind }): Fields {
+  // Everything NO_DEADLINE says is null, except the phrase, which the caller finds.
+  const { text: _text, ...nulls } = NO_DEADLINE;
   return {
-    due: null,
-    every: null,
-    timesPerPeriod: null,
-    weekday: null,
-    weekOfPeriod: null,
-    dayOfPeriod: null,
-    time: null,
+    ...nulls,
     ...partial,
   };
 }

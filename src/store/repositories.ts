@@ -214,6 +214,20 @@ export function createStore(db: Db): Store {
           .where(and(eq(t.identities.orgId, orgId), eq(t.identities.personId, personId)))
           .orderBy(desc(t.identities.lastInboundAt));
       },
+      async reachable(orgId, role, unitId) {
+        // One query instead of a lookup per person (and per membership) on every fan-out.
+        const conditions = [eq(t.persons.orgId, orgId), arrayContains(t.persons.roles, [role])];
+        const base = db
+          .selectDistinctOn([t.persons.id], { personId: t.persons.id, identityId: t.identities.id })
+          .from(t.persons)
+          .innerJoin(t.identities, and(eq(t.identities.personId, t.persons.id), eq(t.identities.orgId, orgId)));
+        const query = unitId
+          ? base
+              .innerJoin(t.unitMemberships, and(eq(t.unitMemberships.personId, t.persons.id), eq(t.unitMemberships.unitId, unitId)))
+              .where(and(...conditions))
+          : base.where(and(...conditions));
+        return query.orderBy(t.persons.id, desc(t.identities.lastInboundAt));
+      },
       async personsWithRole(orgId, role) {
         return db
           .select()
