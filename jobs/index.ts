@@ -1,6 +1,6 @@
 export { startWorkers } from "./worker.ts";
 export type { RunningWorkers, WorkerDeps } from "./worker.ts";
-export { QUEUE_NAMES, jobId } from "./queues.ts";
+export { jobId } from "./queues.ts";
 export type { QueueName, QueuePayloads } from "./queues.ts";
 export { lastHeartbeat, heartbeatKey } from "./heartbeat.ts";
 export {

@@ -15,7 +15,6 @@ export interface QueuePayloads {
 
 export type QueueName = keyof QueuePayloads;
 
-export const QUEUE_NAMES: readonly QueueName[] = ["heartbeat", "inbound", "deliveries", "reminders"] as const;
 
 /**
  * Deterministic job ids: the same logical job always gets the same id, so planning twice adds

@@ -17,7 +17,6 @@ import {
   createHealthRedis,
   createInboundQueue,
   createRedis,
-  lastHeartbeat,
   startWorkers,
   waitForReady,
 } from "../../jobs/index.ts";
@@ -203,5 +202,4 @@ export async function startWorker(config: Config, lifecycle: Lifecycle, logger: 
   });
   lifecycle.add("workers", () => workers.close());
   logger.info({ queues: [...workers.queues.keys()] }, "worker running");
-  return { connection, lastHeartbeat: () => lastHeartbeat(connection, config.QUEUE_PREFIX) };
 }
