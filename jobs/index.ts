@@ -13,5 +13,9 @@ export {
 } from "./redis.ts";
 export { createInboundQueue, createInboundProcessor } from "./inbound.ts";
 export type { ReplySender } from "./inbound.ts";
-export { createDeliveryQueue, createDeliveryProcessor, SWEEP_EVERY_MS } from "./deliveries.ts";
-export type { DeliveryQueue } from "./deliveries.ts";
+export { createDeliveryQueue, createDeliveryProcessor, startDeliveryWorker, DELIVERY_ATTEMPTS, SWEEP_EVERY_MS } from "./deliveries.ts";
+export type { DeliveryQueue, DeliveryWorkerOptions } from "./deliveries.ts";
+export { createPacer } from "./pacer.ts";
+export type { Pacer } from "./pacer.ts";
+export { deliveryQueueName } from "./queues.ts";
+export type { DeliveryJob } from "./queues.ts";

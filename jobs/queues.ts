@@ -1,20 +1,35 @@
+import type { Channel } from "../src/domain/entities.ts";
+
+/** One outbox message to hand to its channel. */
+export interface DeliveryJob {
+  orgId: string;
+  outboundMessageId: string;
+}
+
 /**
  * Queue names → job payloads. Payloads carry ids only; the store carries the truth
- * (CONVENTIONS.md habit 8). Add a queue here, then its processor in processors/.
+ * (CONVENTIONS.md habit 8). Add a queue here, then its processor in worker.ts.
  */
-export interface QueuePayloads {
+export type QueuePayloads = {
   /** The worker says it is alive; /healthz reads the mark it leaves. */
   heartbeat: { kind: "beat" };
   /** A stored inbound message to interpret and answer. */
   inbound: { orgId: string; inboundMessageId: string };
-  /** One outbox message to hand to its channel (or "sweep": find pending ones). */
-  deliveries: { orgId: string; outboundMessageId: string } | { sweep: true };
-  /** Write the reminders the policy gives ("plan", daily) or fire the due ones ("fire", each minute). */
-  reminders: { kind: "plan" | "fire" };
-}
+  /** Find outbox messages nobody queued (a crash, a lost Redis) and queue them. */
+  deliveries: { sweep: true };
+  /** Write the reminders the policy gives ("plan", daily), fire the due ones ("fire", each
+   * minute), or send the week's digests ("digest", Monday morning). */
+  reminders: { kind: "plan" | "fire" | "digest" };
+} & {
+  /** One queue per channel, each with its own rate (jobs/pacer.ts). */
+  [C in Channel as `deliver-${C}`]: DeliveryJob;
+};
 
 export type QueueName = keyof QueuePayloads;
 
+export function deliveryQueueName(channel: Channel): `deliver-${Channel}` {
+  return `deliver-${channel}`;
+}
 
 /**
  * Deterministic job ids: the same logical job always gets the same id, so planning twice adds

@@ -1,9 +1,10 @@
 import { Queue, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
-import type { Clock, Logger, Reply } from "../src/app/ports.ts";
+import type { Clock, DeliveryRoute, Logger, Reply } from "../src/app/ports.ts";
+import type { DeliverOptions, DeliveryResult } from "../src/app/delivery.ts";
 import type { Channel } from "../src/domain/entities.ts";
 import { createInboundProcessor, type ReplySender } from "./inbound.ts";
-import { createDeliveryProcessor, createDeliveryQueue, SWEEP_EVERY_MS } from "./deliveries.ts";
+import { createDeliveryQueue, startDeliveryWorker, SWEEP_EVERY_MS, type DeliveryQueue } from "./deliveries.ts";
 import { createHeartbeatProcessor, HEARTBEAT_EVERY_MS } from "./heartbeat.ts";
 import type { QueueName, QueuePayloads } from "./queues.ts";
 
@@ -18,18 +19,30 @@ export interface WorkerDeps {
   /** How each channel sends replies. */
   senders: Partial<Record<Channel, ReplySender>>;
   /** Delivers one outbox message through its channel (the delivery use case). */
-  deliver?(orgId: string, outboundMessageId: string): Promise<{ status: string; fallbackId?: string }>;
+  deliver?(orgId: string, outboundMessageId: string, options: DeliverOptions): Promise<DeliveryResult>;
+  /** The channel of each outbox message (which queue takes it). */
+  routes?(orgId: string, ids: string[]): Promise<DeliveryRoute[]>;
   /** Outbox messages waiting for a delivery (the sweep). */
-  pendingOutbox?(): Promise<{ orgId: string; id: string }[]>;
-  /** The planner: plan writes reminders; fire returns outbox messages to deliver now. */
+  pendingOutbox?(): Promise<DeliveryRoute[]>;
+  /** The channels this process delivers for, each with its rate (sends per second). */
+  deliveryChannels?: { channel: Channel; ratePerSecond: number }[];
+  deliveryConcurrency?: number;
+  /** How soon a crashed worker's deliveries are taken over (BullMQ lock; default 10 s). */
+  deliveryLockMs?: number;
+  /** The planner: plan writes reminders; fire and digest return outbox messages to deliver now. */
   reminders?: {
     plan(): Promise<number>;
-    fire(): Promise<{ orgId: string; id: string }[]>;
+    fire(): Promise<DeliveryRoute[]>;
+    digest?(): Promise<DeliveryRoute[]>;
+    /** When the weekly digest goes (cron in Asia/Ho_Chi_Minh; default Monday 07:30). */
+    digestCron?: string;
   };
 }
 
 export interface RunningWorkers {
   queues: Map<QueueName, Queue>;
+  /** Queues outbox messages on their channels' queues. */
+  dispatch: DeliveryQueue["dispatch"];
   /** Stops taking jobs, waits for running ones, closes connections. */
   close(): Promise<void>;
 }
@@ -45,7 +58,7 @@ type Processor<N extends QueueName> = (job: Job<QueuePayloads[N]>) => Promise<un
  */
 export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   const deliveryQueue = createDeliveryQueue(deps.connection, deps.prefix);
-  const processors: { [N in QueueName]: Processor<N> } = {
+  const processors: { [N in "heartbeat" | "inbound" | "reminders" | "deliveries"]: Processor<N> } = {
     heartbeat: createHeartbeatProcessor({
       redis: deps.connection,
       clock: deps.clock,
@@ -55,20 +68,19 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     reminders: async (job: Job<QueuePayloads["reminders"]>) => {
       if (!deps.reminders) return "no planner";
       if (job.data.kind === "plan") return `planned ${await deps.reminders.plan()}`;
-      const due = await deps.reminders.fire();
-      for (const m of due) await deliveryQueue.enqueueDelivery(m.orgId, m.id);
-      return `fired ${due.length}`;
+      const due = job.data.kind === "digest" ? ((await deps.reminders.digest?.()) ?? []) : await deps.reminders.fire();
+      await deliveryQueue.dispatch(due);
+      return `${job.data.kind === "digest" ? "digests" : "fired"} ${due.length}`;
     },
-    deliveries: createDeliveryProcessor({
-      deliver: (orgId, id) => (deps.deliver ? deps.deliver(orgId, id) : Promise.resolve({ status: "skipped" })),
-      pending: () => (deps.pendingOutbox ? deps.pendingOutbox() : Promise.resolve([])),
-      queue: deliveryQueue,
-    }),
+    deliveries: async () => {
+      const pending = deps.pendingOutbox ? await deps.pendingOutbox() : [];
+      await deliveryQueue.dispatch(pending);
+      return `queued ${pending.length}`;
+    },
   };
-
   const queues = new Map<QueueName, Queue>();
   const workers: Worker[] = [];
-  for (const name of Object.keys(processors) as QueueName[]) {
+  for (const name of Object.keys(processors) as (keyof typeof processors)[]) {
     const queue = new Queue(name, { connection: deps.connection, prefix: deps.prefix });
     queues.set(name, queue);
     // The map is typed per queue above; BullMQ's Worker takes one payload type, hence the widening.
@@ -85,6 +97,22 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     });
     workers.push(worker);
   }
+  const deliveryWorkers = deps.deliver
+    ? (deps.deliveryChannels ?? []).map(({ channel, ratePerSecond }) =>
+        startDeliveryWorker({
+          connection: deps.connection,
+          prefix: deps.prefix,
+          channel,
+          ratePerSecond,
+          ...(deps.deliveryConcurrency ? { concurrency: deps.deliveryConcurrency } : {}),
+          ...(deps.deliveryLockMs ? { lockMs: deps.deliveryLockMs } : {}),
+          logger: deps.logger,
+          deliver: (orgId, id, options) => deps.deliver!(orgId, id, options),
+          queue: deliveryQueue,
+          routes: (orgId, ids) => (deps.routes ? deps.routes(orgId, ids) : Promise.resolve([])),
+        }),
+      )
+    : [];
 
   // Versioned scheduler id: changing the schedule means a new id, never a silent mix.
   await queues
@@ -101,6 +129,9 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     // upserted again at start, and the reminders themselves live in the store.
     await reminders?.upsertJobScheduler("reminders-plan-v1", { pattern: "0 5 * * *", tz: "Asia/Ho_Chi_Minh" }, { name: "plan", data: { kind: "plan" }, opts: { removeOnComplete: 10, removeOnFail: 50 } });
     await reminders?.upsertJobScheduler("reminders-fire-v1", { every: 60_000 }, { name: "fire", data: { kind: "fire" }, opts: { removeOnComplete: 10, removeOnFail: 50 } });
+    if (deps.reminders.digest) {
+      await reminders?.upsertJobScheduler("reminders-digest-v1", { pattern: deps.reminders.digestCron ?? "30 7 * * 1", tz: "Asia/Ho_Chi_Minh" }, { name: "digest", data: { kind: "digest" }, opts: { removeOnComplete: 10, removeOnFail: 50 } });
+    }
     await reminders?.add("plan", { kind: "plan" }, { removeOnComplete: 10, removeOnFail: 50 });
   }
   if (deps.deliver) {
@@ -111,9 +142,10 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
 
   return {
     queues,
+    dispatch: (routes) => deliveryQueue.dispatch(routes),
     async close() {
+      await Promise.all([...workers, ...deliveryWorkers].map((w) => w.close()));
       await deliveryQueue.close();
-      await Promise.all(workers.map((w) => w.close()));
       await Promise.all([...queues.values()].map((q) => q.close()));
     },
   };

@@ -8,6 +8,8 @@ export interface MessengerGatewayDeps {
   /** The platform id of an outbound message already delivered (its echo arrived), or null. */
   deliveredId(orgId: string, outboundMessageId: string): Promise<string | null>;
   sleep?: (ms: number) => Promise<void>;
+  /** How long an echo of an interrupted send may take to arrive (default 10 s). */
+  confirmWithinMs?: number;
 }
 
 function outcomeOf(o: SendOutcome, last: boolean): DeliveryOutcome {
@@ -21,7 +23,8 @@ function outcomeOf(o: SendOutcome, last: boolean): DeliveryOutcome {
       return last ? "rate_limited" : "retrying";
     case "retry":
     case "timeout":
-      return last ? "failed" : "retrying";
+      // Still transient after the quick retries: the delivery queue tries again with backoff.
+      return "retrying";
     default:
       return "failed";
   }
@@ -37,6 +40,9 @@ function outcomeOf(o: SendOutcome, last: boolean): DeliveryOutcome {
  */
 export function messengerGateway(deps: MessengerGatewayDeps): ChannelGateway {
   return {
+    // Our outbox id rides in `metadata`, and the echo carrying it marks the message sent: a send
+    // cut short by a crash is resent only if no echo came within this time.
+    confirmWithinMs: deps.confirmWithinMs ?? 10_000,
     canSend(target, now) {
       return isWindowOpen(target.lastInboundAt, now)
         ? { ok: true }

@@ -10,7 +10,8 @@ import { CONFIDENT, MARGIN, rankItems } from "../domain/similarity.ts";
 import { dueText, shorten, splitMessages, statusText, timing, timingText } from "../domain/status-text.ts";
 import { localDay, viDate } from "../domain/time.ts";
 import { orgUnitDefs } from "./intake.ts";
-import type { Clock, InboundHandler, IncomingMessage, Reply, Store } from "./ports.ts";
+import { BroadcastError, createBroadcasts, type BroadcastRequest } from "./broadcasts.ts";
+import type { Clock, Dispatch, InboundHandler, IncomingMessage, Reply, Store } from "./ports.ts";
 
 export interface ConversationLimits {
   /** Lines per message: about a phone screen. */
@@ -27,6 +28,8 @@ export interface ConversationDeps {
   linkCodeTtlHours?: number;
   /** The Facebook Page id or username: link codes then come with an m.me onboarding link. */
   messengerPage?: string | null;
+  /** Queues proactive messages (alerts, broadcasts) at once; without it the outbox sweep does. */
+  dispatch?: Dispatch;
 }
 
 const MAX_TEXT = 4_000;
@@ -110,6 +113,7 @@ function isDecision(text: string): "approve" | "reject" | null {
 export function createConversation(deps: ConversationDeps) {
   const { store, clock } = deps;
   const limits = deps.limits ?? { maxLines: 15, maxChars: 2000 };
+  const broadcasts = createBroadcasts({ store, clock, ...(deps.dispatch ? { dispatch: deps.dispatch } : {}) });
 
   interface Ctx {
     msg: IncomingMessage;
@@ -154,13 +158,15 @@ export function createConversation(deps: ConversationDeps) {
   async function notify(orgId: string, roles: PersonRole[], text: string, itemId: string | null) {
     // People not linked yet are not reachable: the office sees them on the board.
     const seen = new Set<string>();
+    const ids: string[] = [];
     for (const role of roles) {
       for (const { personId, identityId } of await store.chats.reachable(orgId, role)) {
         if (seen.has(personId)) continue;
         seen.add(personId);
-        await store.outbound.enqueue({ orgId, identityId, text, itemId });
+        ids.push((await store.outbound.enqueue({ orgId, identityId, text, itemId })).id);
       }
     }
+    if (deps.dispatch) await deps.dispatch(await store.outbound.routes(orgId, ids));
   }
 
   function refuse(ctx: Ctx, roles: PersonRole[]) {
@@ -413,32 +419,22 @@ export function createConversation(deps: ConversationDeps) {
   }
 
   async function remind(ctx: Ctx, person: Person, it: Interpretation) {
-    const rows = (await store.tracking.board(ctx.msg.orgId)).filter(
-      (r) => r.assignment.status === "not_reported" && (!it.item || sameRef(r.item.ref, it.item)),
-    );
-    let queued = 0;
-    for (const row of rows) {
-      const text = it.text || `Nhắc ${row.unit.name}: NV ${row.item.ref} "${shorten(row.item.summary, 60)}" chưa có báo cáo${row.assignment.dueDate ? `, ${dueText(row.assignment.dueDate, timing(row.assignment, ctx.today))}` : ""}. Trả lời tin này để báo cáo.`;
-      queued += await toUnit(ctx.msg.orgId, row.unit.id, text, row.item.id);
-    }
-    await store.audit.append({ orgId: ctx.msg.orgId, actor: `person:${person.id}`, action: "remind.requested", entity: "item", entityId: it.item, data: { queued }, at: clock.now() });
-    return say(ctx, rows.length === 0 ? "Không có đơn vị nào chưa báo cáo để nhắc." : `Đã xếp ${queued} tin nhắc tới ${new Set(rows.map((r) => r.unit.id)).size} đơn vị chưa báo cáo.`);
-  }
-
-  /** Outbox messages to the unit's linked members (or its bound group). */
-  async function toUnit(orgId: string, unitId: string, text: string, itemId: string | null): Promise<number> {
-    const targets = await store.chats.reachable(orgId, "cadre", unitId);
-    for (const { identityId } of targets) await store.outbound.enqueue({ orgId, identityId, text, itemId });
-    return targets.length;
+    return sendBroadcast(ctx, person, { kind: "remind", ...(it.text ? { text: it.text } : {}), targets: { notReportedOn: it.item ?? "*" } }, (n) => `Đã xếp ${n} tin nhắc tới các đơn vị chưa báo cáo${it.item ? ` NV ${it.item}` : ""}.`);
   }
 
   async function broadcast(ctx: Ctx, person: Person, it: Interpretation) {
     if (!it.text) return say(ctx, "Nội dung thông báo là gì? Ví dụ: /thongbao Họp giao ban 8h thứ Hai.");
-    const targets = await store.chats.reachable(ctx.msg.orgId, "cadre");
-    for (const { identityId } of targets) await store.outbound.enqueue({ orgId: ctx.msg.orgId, identityId, text: `📢 ${it.text}` });
-    const queued = targets.length;
-    await store.audit.append({ orgId: ctx.msg.orgId, actor: `person:${person.id}`, action: "broadcast.requested", entity: "org", entityId: ctx.msg.orgId, data: { queued }, at: clock.now() });
-    return say(ctx, `Đã xếp thông báo gửi tới ${queued} cán bộ.`);
+    return sendBroadcast(ctx, person, { kind: "announcement", text: it.text, targets: { everyone: true } }, (n) => `Đã xếp thông báo gửi tới ${n} cán bộ.`);
+  }
+
+  async function sendBroadcast(ctx: Ctx, person: Person, request: Omit<BroadcastRequest, "createdBy">, done: (n: number) => string) {
+    try {
+      const { recipients } = await broadcasts.send(ctx.msg.orgId, { ...request, createdBy: person.id });
+      return say(ctx, done(recipients));
+    } catch (err) {
+      if (err instanceof BroadcastError) return say(ctx, err.message);
+      throw err;
+    }
   }
 
   async function decideExtension(ctx: Ctx, person: Person, it: Interpretation): Promise<boolean> {
@@ -466,7 +462,7 @@ export function createConversation(deps: ConversationDeps) {
       const text = approve
         ? `Lãnh đạo đã duyệt gia hạn NV ${row.item.ref} đến ${viDate(e.toDate)}.`
         : `Lãnh đạo không duyệt gia hạn NV ${row.item.ref}; hạn vẫn là ${row.assignment.dueDate ? viDate(row.assignment.dueDate) : "như cũ"}.`;
-      await toUnit(orgId, row.unit.id, text, row.item.id);
+      await broadcasts.toUnit(orgId, row.unit.id, text, row.item.id);
       lines.push(`${approve ? "Đã duyệt" : "Đã từ chối"} gia hạn NV ${row.item.ref} (${row.unit.name}) ${approve ? `đến ${viDate(e.toDate)}` : ""}`.trim());
     }
     await say(ctx, lines.length > 0 ? lines : ["Đề nghị này đã được xử lý trước đó."]);

@@ -6,17 +6,32 @@
 import type { Channel } from "../domain/entities.ts";
 import { reportChoices } from "./conversation.ts";
 import type { ChannelGateway, Clock, DeliveryAttempt, Store } from "./ports.ts";
+import type { OutboundMessage } from "../domain/entities.ts";
 
 export interface DeliveryResult {
-  status: "sent" | "failed" | "fallback" | "skipped";
+  /**
+   * `retry`: a transient failure, try again later (the message stays pending);
+   * `in_doubt`: an earlier send was interrupted and the channel's record of it may still come,
+   * ask again in `retryInMs`; `failed`: permanent (or the last try), nothing more to do.
+   */
+  status: "sent" | "failed" | "fallback" | "skipped" | "retry" | "in_doubt";
   /** The outbox message created for the person's other account, to deliver next. */
   fallbackId?: string;
+  retryInMs?: number;
+  detail?: string;
+}
+
+export interface DeliverOptions {
+  /** The queue will not try again: a transient failure now fails the message. */
+  finalTry?: boolean;
+  /** Waits for this channel's next send slot (the per-channel rate limit); called after the `sending` mark. */
+  pace?: () => Promise<void>;
 }
 
 /**
  * @example
  * const delivery = createDelivery({ store, clock, gateways: { messenger } });
- * const { status, fallbackId } = await delivery.deliver(orgId, outboundMessageId);
+ * const { status, fallbackId } = await delivery.deliver(orgId, outboundMessageId, { pace });
  */
 export function createDelivery(deps: { store: Store; clock: Clock; gateways: Partial<Record<Channel, ChannelGateway>> }) {
   const { store, clock } = deps;
@@ -37,60 +52,96 @@ export function createDelivery(deps: { store: Store; clock: Clock; gateways: Par
     }
   }
 
+  /** Who the message goes to: a linked account, or a group thread (Zalo). */
+  async function targetOf(message: OutboundMessage) {
+    if (message.identityId) {
+      const identity = await store.chats.identityById(message.orgId, message.identityId);
+      return identity ? { channel: identity.channel, externalId: identity.externalId, lastInboundAt: identity.lastInboundAt, threadKind: "direct" as const, identity } : null;
+    }
+    if (message.threadId) {
+      const thread = await store.chats.threadById(message.orgId, message.threadId);
+      return thread ? { channel: thread.channel, externalId: thread.externalId, lastInboundAt: null, threadKind: thread.kind, identity: null } : null;
+    }
+    return null;
+  }
+
   return {
     /** Outbox messages that have waited a minute without a delivery: replies are sent at once,
-     * so anything older was never queued (a notification, a crash). */
+     * so anything older was never queued (a notification, a crash, a lost Redis). */
     pendingToDeliver() {
-      return store.outbound.pendingToDeliver(new Date(clock.now().getTime() - 60_000), 500);
+      return store.outbound.pendingToDeliver(new Date(clock.now().getTime() - 60_000), 2_000);
     },
 
-    async deliver(orgId: string, outboundMessageId: string): Promise<DeliveryResult> {
+    async deliver(orgId: string, outboundMessageId: string, options: DeliverOptions = {}): Promise<DeliveryResult> {
       const message = await store.outbound.get(orgId, outboundMessageId);
-      if (!message || message.status !== "pending" || !message.identityId) return { status: "skipped" };
-      const identity = await store.chats.identityById(orgId, message.identityId);
-      if (!identity) return { status: "skipped" };
-      const previous = (await store.outbound.deliveries(orgId, outboundMessageId)).reduce((n, d) => Math.max(n, d.attempt), 0);
-      const gateway = deps.gateways[identity.channel];
+      if (!message || message.status !== "pending") return { status: "skipped" };
+      const target = await targetOf(message);
+      if (!target) return { status: "skipped" };
+      const { channel } = target;
+      const history = await store.outbound.deliveries(orgId, outboundMessageId);
+      const previous = history.reduce((n, d) => Math.max(n, d.attempt), 0);
+      const gateway = deps.gateways[channel];
+
+      // A send marked `sending` that never got its outcome: the worker died during the call.
+      // The channel may have delivered it; its own record (an echo) would have marked the
+      // message sent. Give that record time to arrive before sending again.
+      const last = history[history.length - 1];
+      if (last?.outcome === "sending" && gateway?.confirmWithinMs) {
+        const waited = clock.now().getTime() - last.attemptedAt.getTime();
+        if (waited < gateway.confirmWithinMs) return { status: "in_doubt", retryInMs: gateway.confirmWithinMs - waited, detail: "đang chờ xác nhận của kênh cho lần gửi bị gián đoạn" };
+      }
+
       const verdict = gateway
-        ? gateway.canSend({ lastInboundAt: identity.lastInboundAt }, clock.now())
-        : { ok: false as const, reason: "failed" as const, detail: `kênh ${identity.channel} chưa được cấu hình` };
+        ? gateway.canSend({ lastInboundAt: target.lastInboundAt, threadKind: target.threadKind }, clock.now())
+        : { ok: false as const, reason: "failed" as const, detail: `kênh ${channel} chưa được cấu hình` };
       if (!verdict.ok || !gateway) {
+        const identity = target.identity;
         // One hop only: a copy that cannot go either fails, or two channels would ping-pong.
-        const other = identity.personId && !message.fallbackOf
+        const other = identity?.personId && !message.fallbackOf
           ? (await store.chats.identitiesOfPerson(orgId, identity.personId)).find((i) => i.id !== identity.id)
           : undefined;
-        await record(orgId, outboundMessageId, identity.channel, [
+        await record(orgId, outboundMessageId, channel, [
           { attempt: 1, outcome: verdict.ok ? "failed" : verdict.reason, errorCode: verdict.ok ? null : verdict.reason, errorMessage: `${verdict.ok ? "" : verdict.detail}${other ? ` → chuyển sang ${other.channel}` : " → không còn kênh nào khác"}` },
         ], previous);
         if (other) {
-          const fallback = await store.outbound.enqueue({ orgId, identityId: other.id, text: message.text, itemId: message.itemId, reminderId: message.reminderId, fallbackOf: message.id });
+          const fallback = await store.outbound.enqueue({ orgId, identityId: other.id, text: message.text, itemId: message.itemId, reminderId: message.reminderId, fallbackOf: message.id, broadcastId: message.broadcastId });
           return { status: "fallback", fallbackId: fallback.id };
         }
-        await store.audit.append({ orgId, actor: "worker", action: "delivery.unreachable", entity: "outbound_message", entityId: outboundMessageId, data: { channel: identity.channel, personId: identity.personId }, at: clock.now() });
-        return { status: "failed" };
+        await store.audit.append({ orgId, actor: "worker", action: "delivery.unreachable", entity: "outbound_message", entityId: outboundMessageId, data: { channel, personId: identity?.personId ?? null }, at: clock.now() });
+        return { status: "failed", detail: verdict.ok ? "" : verdict.detail };
       }
       // A reminder carries its three answers as quick replies: a tap is a report on that item.
       const reminder = message.reminderId ? await store.outbound.reminder(orgId, message.reminderId) : null;
+      // The ledger knows a send is under way before the channel does: after a crash only the
+      // messages marked here can be in doubt.
+      await record(orgId, outboundMessageId, channel, [{ attempt: 1, outcome: "sending" }], previous);
+      await options.pace?.();
       const attempts = await gateway.send({
         orgId,
         outboundMessageId,
-        externalId: identity.externalId,
+        externalId: target.externalId,
+        threadKind: target.threadKind,
         text: message.text,
         ...(reminder ? { choices: reportChoices(reminder.assignmentId) } : {}),
         kind: "update",
       });
-      await record(orgId, outboundMessageId, identity.channel, attempts, previous);
-      const last = attempts[attempts.length - 1];
-      if (last?.needsOffice) {
-        await store.audit.append({ orgId, actor: "worker", action: "channel.needs_office", entity: "channel", entityId: identity.channel, data: { error: last.errorCode, message: last.errorMessage }, at: clock.now() });
+      await record(orgId, outboundMessageId, channel, attempts, previous);
+      const final = attempts[attempts.length - 1];
+      if (final?.needsOffice) {
+        await store.audit.append({ orgId, actor: "worker", action: "channel.needs_office", entity: "channel", entityId: channel, data: { error: final.errorCode, message: final.errorMessage }, at: clock.now() });
         for (const office of await store.chats.personsWithRole(orgId, "office")) {
-          const reachable = (await store.chats.identitiesOfPerson(orgId, office.id)).find((i) => i.channel !== identity.channel);
+          const reachable = (await store.chats.identitiesOfPerson(orgId, office.id)).find((i) => i.channel !== channel);
           if (!reachable) continue;
-          await store.outbound.enqueue({ orgId, identityId: reachable.id, text: `⚠ Kênh ${identity.channel} không gửi được tin (lỗi ${last.errorCode ?? "?"}: ${last.errorMessage ?? ""}). Hãy kiểm tra mã truy cập và quyền của ứng dụng.` });
+          await store.outbound.enqueue({ orgId, identityId: reachable.id, text: `⚠ Kênh ${channel} không gửi được tin (lỗi ${final.errorCode ?? "?"}: ${final.errorMessage ?? ""}). Hãy kiểm tra mã truy cập và quyền của ứng dụng.` });
         }
       }
-      if (last?.outcome !== "sent") await store.outbound.setStatus(orgId, outboundMessageId, "failed");
-      return { status: last?.outcome === "sent" ? "sent" : "failed" };
+      if (final?.outcome === "sent") return { status: "sent" };
+      const detail = final?.errorMessage ?? final?.outcome ?? "không rõ";
+      // Transient (the platform asked us to slow down, a timeout, a 5xx): the queue tries again
+      // with backoff, unless this was the last try.
+      if ((final?.outcome === "retrying" || final?.outcome === "rate_limited") && !options.finalTry) return { status: "retry", detail };
+      await store.outbound.setStatus(orgId, outboundMessageId, "failed");
+      return { status: "failed", detail };
     },
   };
 }

@@ -9,7 +9,8 @@ import type { BoardRow, PersonRole } from "../domain/entities.ts";
 import { DEFAULT_POLICY, planReminders, type ReminderPolicy } from "../domain/reminder-policy.ts";
 import { dueText, shorten, timing } from "../domain/status-text.ts";
 import { localDay, viDate } from "../domain/time.ts";
-import type { Clock, Store } from "./ports.ts";
+import { effectiveSettings } from "./org-settings.ts";
+import type { Clock, DeliveryRoute, Store } from "./ports.ts";
 
 export interface PlannerDeps {
   store: Store;
@@ -31,8 +32,23 @@ export function createPlanner(deps: PlannerDeps) {
   const policy = deps.policy ?? DEFAULT_POLICY;
   const calendar = deps.calendar ?? DEFAULT_CALENDAR;
 
-  async function recipients(orgId: string, unitId: string | null, role: PersonRole): Promise<string[]> {
-    return (await store.chats.reachable(orgId, role, unitId ?? undefined)).map((r) => r.identityId);
+  /** A unit's bound group (its Zalo group) when it has one, else its linked cadres; leaders for an escalation. */
+  async function recipients(orgId: string, unitId: string | null, role: PersonRole): Promise<{ identityId?: string; threadId?: string }[]> {
+    if (unitId && role === "cadre") {
+      const groups = await store.chats.groupsOfUnit(orgId, unitId);
+      if (groups.length > 0) return groups.map((g) => ({ threadId: g.id }));
+    }
+    return (await store.chats.reachable(orgId, role, unitId ?? undefined)).map((r) => ({ identityId: r.identityId }));
+  }
+
+  /** The org's own policy and calendar over the defaults (a bad setting keeps the defaults). */
+  async function settingsOf(orgId: string) {
+    const org = await store.orgs.byId(orgId);
+    try {
+      return effectiveSettings(org?.settings ?? {}, { policy, calendar });
+    } catch {
+      return { policy, calendar };
+    }
   }
 
   function reminderText(row: BoardRow, kind: string, today: string, team: string | null): string {
@@ -54,10 +70,11 @@ export function createPlanner(deps: PlannerDeps) {
       const now = clock.now();
       const until = new Date(now.getTime() + (deps.horizonDays ?? 35) * 86_400_000);
       let created = 0;
+      const own = await settingsOf(orgId);
       for (const row of await store.tracking.board(orgId)) {
         if (row.assignment.status === "done") continue;
         const occurrences = (await store.tracking.occurrences(orgId, row.assignment.id)).filter((o) => o.status !== "done");
-        const planned = planReminders({ dueDate: row.assignment.dueDate, occurrences }, { from: now, until }, policy, calendar);
+        const planned = planReminders({ dueDate: row.assignment.dueDate, occurrences }, { from: now, until }, own.policy, own.calendar);
         for (const r of planned) {
           const occurrence = r.kind === "occurrence" ? occurrences.find((o) => o.dueDate > r.day) : undefined;
           const reminder = await store.outbound.planReminder({
@@ -75,12 +92,12 @@ export function createPlanner(deps: PlannerDeps) {
       return created;
     },
 
-    /** Turns due reminders into outbox messages (once each); returns the outbox ids to deliver. */
-    async fire(orgId: string, limit = 500): Promise<string[]> {
+    /** Turns due reminders into outbox messages (once each); returns what to deliver. */
+    async fire(orgId: string, limit = 2_000): Promise<DeliveryRoute[]> {
       const now = clock.now();
       const today = localDay(now);
       const board = await store.tracking.board(orgId);
-      const out: string[] = [];
+      const out: Parameters<Store["outbound"]["enqueueMany"]>[0] = [];
       for (const reminder of await store.outbound.dueReminders(orgId, now, limit)) {
         const row = board.find((r) => r.assignment.id === reminder.assignmentId);
         if (!row || row.assignment.status === "done") {
@@ -98,12 +115,10 @@ export function createPlanner(deps: PlannerDeps) {
             ? await recipients(orgId, null, "leader")
             : await recipients(orgId, teamUnit?.id ?? row.unit.id, "cadre");
         const text = reminderText(row, reminder.kind, today, teamUnit?.name ?? null) + (occurrence ? ` (hạn ${viDate(occurrence.dueDate)})` : "");
-        for (const identityId of to) {
-          const message = await store.outbound.enqueue({ orgId, identityId, text, reminderId: reminder.id, itemId: row.item.id });
-          out.push(message.id);
-        }
+        out.push(...to.map((r) => ({ orgId, identityId: r.identityId ?? null, threadId: r.threadId ?? null, text, reminderId: reminder.id, itemId: row.item.id })));
       }
-      return out;
+      const ids = await store.outbound.enqueueMany(out);
+      return store.outbound.routes(orgId, ids);
     },
   };
 }

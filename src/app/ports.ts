@@ -7,6 +7,8 @@ import type {
   Assignment,
   AssignmentRole,
   BoardRow,
+  Broadcast,
+  BroadcastKind,
   AssignmentStatus,
   AuditEntry,
   Channel,
@@ -56,6 +58,9 @@ export interface OrgRepository {
   all(): Promise<Org[]>;
   /** Returns the org with this slug, creating it first when missing. */
   ensure(input: { slug: string; name: string }): Promise<{ org: Org; created: boolean }>;
+  byId(id: string): Promise<Org | null>;
+  /** Replaces the org's settings (validated by the app first). */
+  setSettings(id: string, settings: Record<string, unknown>): Promise<Org>;
 }
 
 /**
@@ -129,6 +134,8 @@ export interface ChatRepository {
     title?: string | null;
   }): Promise<Thread>;
   bindThread(orgId: string, threadId: string, unitId: string | null): Promise<Thread>;
+  /** Group threads bound to a unit (its Zalo group): messages to the unit go there. */
+  groupsOfUnit(orgId: string, unitId: string): Promise<Thread[]>;
   /** Remembers what the bot last asked about, or is waiting on, in a thread. */
   setThreadState(
     orgId: string,
@@ -321,7 +328,21 @@ export interface OutboundRepository {
     reminderId?: string | null;
     itemId?: string | null;
     fallbackOf?: string | null;
+    broadcastId?: string | null;
   }): Promise<OutboundMessage>;
+  /** Many outbox rows in one statement (a broadcast); returns their ids in input order. */
+  enqueueMany(rows: {
+    orgId: string;
+    threadId?: string | null;
+    identityId?: string | null;
+    text: string;
+    itemId?: string | null;
+    reminderId?: string | null;
+    broadcastId?: string | null;
+  }[]): Promise<string[]>;
+  /** The channel each outbox message goes out on (its account's or its thread's). */
+  routes(orgId: string, ids: string[]): Promise<DeliveryRoute[]>;
+  /** Records one attempt; the same (message, attempt) again updates it (a `sending` mark becomes its outcome). */
   recordDelivery(input: {
     orgId: string;
     outboundMessageId: string;
@@ -341,8 +362,45 @@ export interface OutboundRepository {
   pending(orgId: string): Promise<OutboundMessage[]>;
   /** Messages that could not be delivered, newest first, with who and why (for office). */
   failed(orgId: string, limit: number): Promise<FailedDelivery[]>;
-  /** Pending messages of every org addressed to an account, created before `olderThan`. */
-  pendingToDeliver(olderThan: Date, limit: number): Promise<{ orgId: string; id: string }[]>;
+  /** Pending messages of every org, created before `olderThan`, with their channel. */
+  pendingToDeliver(olderThan: Date, limit: number): Promise<DeliveryRoute[]>;
+}
+
+/** Where an outbox message goes: which queue delivers it. */
+export interface DeliveryRoute {
+  orgId: string;
+  id: string;
+  channel: Channel;
+}
+
+/**
+ * Broadcasts: one message to many, and their progress per recipient.
+ * @example
+ * const b = await store.broadcasts.create({ orgId, kind: "announcement", text, targets, createdBy }, rows);
+ */
+export interface BroadcastRepository {
+  /** The broadcast and its outbox rows in one transaction; null when `dedupeKey` was used already. */
+  create(
+    input: { orgId: string; kind: BroadcastKind; text: string; targets: Record<string, unknown>; createdBy?: string | null; dedupeKey?: string | null },
+    recipients: { identityId?: string | null; threadId?: string | null; text: string; itemId?: string | null }[],
+  ): Promise<{ broadcast: Broadcast; outboxIds: string[] } | null>;
+  get(orgId: string, id: string): Promise<Broadcast | null>;
+  list(orgId: string, limit: number): Promise<Broadcast[]>;
+  /** One row per recipient: who, where, what happened last. */
+  recipients(orgId: string, broadcastId: string): Promise<BroadcastRecipient[]>;
+}
+
+export interface BroadcastRecipient {
+  outboundMessageId: string;
+  status: OutboundMessage["status"];
+  channel: Channel | null;
+  personName: string | null;
+  threadTitle: string | null;
+  lastOutcome: DeliveryOutcome | null;
+  error: string | null;
+  attemptedAt: Date | null;
+  /** Set when the message went to the person's other account instead. */
+  fallbackOf: string | null;
 }
 
 export interface FailedDelivery {
@@ -411,6 +469,7 @@ export interface Store {
   tracking: TrackingRepository;
   inbound: InboundRepository;
   outbound: OutboundRepository;
+  broadcasts: BroadcastRepository;
   audit: AuditRepository;
   access: AccessRepository;
   links: LinkRepository;
@@ -456,6 +515,8 @@ export interface IncomingMessage {
   replyToMessageId?: string | null;
   /** A quick-reply or button payload the user tapped (Messenger, Zalo Bot), if any. */
   payload?: string | null;
+  /** People the message @mentions (Zalo groups), in order; `uid` "-1" is @All. */
+  mentions?: { uid: string; name?: string }[];
   sentAt: Date;
   /** The platform payload, kept for audit only. */
   raw?: unknown;
@@ -522,15 +583,32 @@ export interface DeliveryAttempt {
  * if (ok.ok) await gateway.send({ orgId, outboundMessageId, externalId: identity.externalId, text, kind: "update" });
  */
 export interface ChannelGateway {
-  canSend(target: { lastInboundAt: Date | null }, now: Date): { ok: true } | { ok: false; reason: DeliveryOutcome; detail: string };
+  canSend(target: { lastInboundAt: Date | null; threadKind?: ThreadKind }, now: Date): { ok: true } | { ok: false; reason: DeliveryOutcome; detail: string };
+  /**
+   * How long after a send the channel's own record of it (a Messenger echo carrying our outbox
+   * id) may still arrive. A send interrupted by a crash is resent only after this (default 0).
+   */
+  confirmWithinMs?: number;
   send(input: {
     orgId: string;
     outboundMessageId: string;
     /** The platform's id of the person or group. */
     externalId: string;
+    /** A group thread (Zalo) or one person (default). */
+    threadKind?: ThreadKind;
+    /** People to @mention in a group (those who have not reported). */
+    mentions?: { externalId: string; name: string }[];
     text: string;
     choices?: { title: string; payload: string }[];
     /** A reply to the person's own message, or a message of our own (reminder, notice). */
     kind: "response" | "update";
   }): Promise<DeliveryAttempt[]>;
 }
+
+/**
+ * Hands outbox messages to the delivery queues (jobs/). Optional everywhere: without it the
+ * outbox sweep finds pending messages within a minute.
+ * @example
+ * await dispatch(await store.outbound.routes(orgId, ids));
+ */
+export type Dispatch = (routes: DeliveryRoute[]) => Promise<void>;

@@ -1,3 +1,3 @@
-export { parseConfig, describeConfig, ConfigError, configSchema } from "./config.ts";
+export { parseConfig, parseRates, describeConfig, ConfigError, configSchema } from "./config.ts";
 export type { Config, ConfigKey } from "./config.ts";
 export { loadConfig } from "./load.ts";

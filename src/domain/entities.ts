@@ -21,6 +21,7 @@ export type ReminderStatus = "pending" | "queued" | "sent" | "cancelled" | "fail
 export type OutboundStatus = "pending" | "sent" | "failed" | "cancelled";
 export type DeliveryOutcome =
   | "sent"
+  | "sending"
   | "failed"
   | "retrying"
   | "window_closed"
@@ -246,7 +247,21 @@ export interface OutboundMessage {
   reminderId: string | null;
   itemId: string | null;
   fallbackOf: string | null;
+  broadcastId: string | null;
   status: OutboundStatus;
+  createdAt: Date;
+}
+
+export type BroadcastKind = "announcement" | "remind" | "digest";
+
+export interface Broadcast {
+  id: string;
+  orgId: string;
+  kind: BroadcastKind;
+  text: string;
+  targets: Record<string, unknown>;
+  createdBy: string | null;
+  dedupeKey: string | null;
   createdAt: Date;
 }
 

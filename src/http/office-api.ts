@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Org, Person } from "../domain/entities.ts";
 import type { FailedDelivery } from "../app/ports.ts";
-import { IntakeError, type Intake } from "../app/index.ts";
+import { BroadcastError, IntakeError, OrgSettingsError, type Broadcasts, type Intake } from "../app/index.ts";
 import { DirectiveFileError, MAX_DIRECTIVE_FILE_BYTES, readDirectiveBuffer } from "../files/index.ts";
 
 export interface OfficeApiDeps {
@@ -22,6 +22,12 @@ export interface OfficeApiDeps {
     personId: string,
     actor: string,
   ): Promise<{ code: string; expiresAt: Date; instructions: string; messengerLink: string | null; person: Person } | null>;
+  broadcasts?: Broadcasts;
+  /** The org's reminder policy and calendar (validated by the app). */
+  settings?: {
+    get(orgId: string): Promise<Record<string, unknown>>;
+    set(orgId: string, settings: unknown, actor: string): Promise<Record<string, unknown>>;
+  };
 }
 
 interface Caller {
@@ -59,6 +65,23 @@ const itemEditSchema = z
 const newItemSchema = itemEditSchema.extend({ ref: z.string().min(1).max(20), text: z.string().min(1).max(20_000) });
 const importJsonSchema = z.object({ text: z.string(), name: z.string().max(300).optional() }).strict();
 const idParams = z.object({ id: z.uuid() });
+const names = z.array(z.string().trim().min(1).max(200)).max(5_000);
+const broadcastSchema = z
+  .object({
+    kind: z.enum(["announcement", "remind"]).default("announcement"),
+    text: z.string().max(2_000).optional(),
+    targets: z
+      .object({
+        units: names.optional(),
+        people: z.array(z.uuid()).max(5_000).optional(),
+        groups: z.array(z.uuid()).max(1_000).optional(),
+        notReportedOn: z.string().trim().min(1).max(20).optional(),
+        everyone: z.boolean().optional(),
+      })
+      .strict()
+      .refine((t) => Object.values(t).some((v) => (Array.isArray(v) ? v.length > 0 : Boolean(v))), "chọn ít nhất một nhóm người nhận"),
+  })
+  .strict();
 const itemParams = z.object({ id: z.uuid(), itemId: z.uuid() });
 
 function parseOr400<T>(schema: z.ZodType<T>, value: unknown, reply: FastifyReply): T | undefined {
@@ -213,6 +236,52 @@ export function officeApi(deps: OfficeApiDeps) {
         instructions: issued.instructions,
         messengerLink: issued.messengerLink,
       });
+    });
+
+    app.post("/api/broadcasts", async (request, reply) => {
+      const body = parseOr400(broadcastSchema, request.body, reply);
+      if (!body || !deps.broadcasts) return body ? refuse(reply, 503, "unavailable", "Chức năng gửi thông báo chưa được bật.", "broadcasts not configured") : reply;
+      const { org, person } = caller(request);
+      try {
+        const sent = await deps.broadcasts.send(org.id, {
+          kind: body.kind,
+          ...(body.text !== undefined ? { text: body.text } : {}),
+          targets: Object.fromEntries(Object.entries(body.targets).filter(([, v]) => v !== undefined)),
+          createdBy: person.id,
+        });
+        return reply.code(201).send(sent);
+      } catch (err) {
+        if (err instanceof BroadcastError) return refuse(reply, 422, "broadcast_rejected", err.message, "broadcast rejected");
+        throw err;
+      }
+    });
+
+    app.get("/api/broadcasts", async (request) => {
+      const rows = deps.broadcasts ? await deps.broadcasts.list(caller(request).org.id) : [];
+      return { broadcasts: rows };
+    });
+
+    app.get("/api/broadcasts/:id", async (request, reply) => {
+      const params = parseOr400(idParams, request.params, reply);
+      if (!params) return reply;
+      const view = deps.broadcasts ? await deps.broadcasts.view(caller(request).org.id, params.id) : null;
+      if (!view) return refuse(reply, 404, "not_found", "Không tìm thấy thông báo này.", "broadcast not found");
+      return view;
+    });
+
+    app.get("/api/settings", async (request, reply) => {
+      if (!deps.settings) return refuse(reply, 503, "unavailable", "Chưa cấu hình.", "settings not configured");
+      return { settings: await deps.settings.get(caller(request).org.id) };
+    });
+
+    app.put("/api/settings", async (request, reply) => {
+      if (!deps.settings) return refuse(reply, 503, "unavailable", "Chưa cấu hình.", "settings not configured");
+      try {
+        return { settings: await deps.settings.set(caller(request).org.id, request.body, caller(request).actor) };
+      } catch (err) {
+        if (err instanceof OrgSettingsError) return refuse(reply, 400, "invalid_settings", err.message, "invalid settings");
+        throw err;
+      }
     });
 
     app.post("/api/directives/:id/activate", async (request, reply) => {

@@ -3,10 +3,19 @@
  * Every query is scoped by orgId.
  */
 import { createHash, randomBytes, randomInt } from "node:crypto";
-import { and, arrayContains, asc, count, desc, eq, gt, gte, isNotNull, isNull, lt, lte, max, or, sql } from "drizzle-orm";
-import type { Store } from "../app/ports.ts";
+import { and, arrayContains, asc, count, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, max, or, sql } from "drizzle-orm";
+import type { DeliveryRoute, Store } from "../app/ports.ts";
+import type { Channel } from "../domain/entities.ts";
 import type { Db } from "./db.ts";
 import * as t from "./schema.ts";
+
+/** An outbox row's channel: its account's, else its thread's (a group message). */
+function routesOf(rows: { orgId: string; id: string; identityChannel: Channel | null; threadChannel: Channel | null }[]): DeliveryRoute[] {
+  return rows.flatMap((r) => {
+    const channel = r.identityChannel ?? r.threadChannel;
+    return channel ? [{ orgId: r.orgId, id: r.id, channel }] : [];
+  });
+}
 
 function one<T>(rows: T[], what: string): T {
   const row = rows[0];
@@ -28,6 +37,13 @@ export function createStore(db: Db): Store {
       },
       async all() {
         return db.select().from(t.orgs).orderBy(asc(t.orgs.slug));
+      },
+      async byId(id) {
+        const [row] = await db.select().from(t.orgs).where(eq(t.orgs.id, id));
+        return row ?? null;
+      },
+      async setSettings(id, settings) {
+        return one(await db.update(t.orgs).set({ settings }).where(eq(t.orgs.id, id)).returning(), "orgs.setSettings");
       },
       async bySlug(slug) {
         const [row] = await db.select().from(t.orgs).where(eq(t.orgs.slug, slug));
@@ -186,6 +202,13 @@ export function createStore(db: Db): Store {
             .returning(),
           "chats.bindThread",
         );
+      },
+      async groupsOfUnit(orgId, unitId) {
+        return db
+          .select()
+          .from(t.threads)
+          .where(and(eq(t.threads.orgId, orgId), eq(t.threads.unitId, unitId), eq(t.threads.kind, "group")))
+          .orderBy(asc(t.threads.createdAt));
       },
       async identityById(orgId, id) {
         const [row] = await db
@@ -648,14 +671,48 @@ export function createStore(db: Db): Store {
       async enqueue(input) {
         return one(await db.insert(t.outboundMessages).values(input).returning(), "outbound.enqueue");
       },
+      async enqueueMany(rows) {
+        if (rows.length === 0) return [];
+        const ids: string[] = [];
+        // Bounded statements: 1,000 rows × 7 parameters stays far below PostgreSQL's 65,535.
+        for (let i = 0; i < rows.length; i += 1_000) {
+          const inserted = await db.insert(t.outboundMessages).values(rows.slice(i, i + 1_000)).returning({ id: t.outboundMessages.id });
+          ids.push(...inserted.map((r) => r.id));
+        }
+        return ids;
+      },
+      async routes(orgId, ids) {
+        if (ids.length === 0) return [];
+        const rows = await db
+          .select({ orgId: t.outboundMessages.orgId, id: t.outboundMessages.id, identityChannel: t.identities.channel, threadChannel: t.threads.channel })
+          .from(t.outboundMessages)
+          .leftJoin(t.identities, eq(t.identities.id, t.outboundMessages.identityId))
+          .leftJoin(t.threads, eq(t.threads.id, t.outboundMessages.threadId))
+          .where(and(eq(t.outboundMessages.orgId, orgId), inArray(t.outboundMessages.id, ids)));
+        return routesOf(rows);
+      },
       async recordDelivery(input) {
         return db.transaction(async (tx) => {
           const delivery = one(
-            await tx.insert(t.deliveries).values(input).returning(),
+            await tx
+              .insert(t.deliveries)
+              .values(input)
+              .onConflictDoUpdate({
+                target: [t.deliveries.outboundMessageId, t.deliveries.attempt],
+                set: {
+                  outcome: input.outcome,
+                  externalMessageId: input.externalMessageId ?? null,
+                  errorCode: input.errorCode ?? null,
+                  errorMessage: input.errorMessage ?? null,
+                  attemptedAt: input.attemptedAt,
+                },
+              })
+              .returning(),
             "outbound.recordDelivery",
           );
+          // Transient outcomes leave the message pending: the queue tries again.
           const status =
-            input.outcome === "sent" ? "sent" : input.outcome === "retrying" ? null : "failed";
+            input.outcome === "sent" ? "sent" : ["retrying", "sending", "rate_limited"].includes(input.outcome) ? null : "failed";
           if (status) {
             await tx
               .update(t.outboundMessages)
@@ -717,18 +774,21 @@ export function createStore(db: Db): Store {
         return rows;
       },
       async pendingToDeliver(olderThan, limit) {
-        return db
-          .select({ orgId: t.outboundMessages.orgId, id: t.outboundMessages.id })
+        const rows = await db
+          .select({ orgId: t.outboundMessages.orgId, id: t.outboundMessages.id, identityChannel: t.identities.channel, threadChannel: t.threads.channel })
           .from(t.outboundMessages)
+          .leftJoin(t.identities, eq(t.identities.id, t.outboundMessages.identityId))
+          .leftJoin(t.threads, eq(t.threads.id, t.outboundMessages.threadId))
           .where(
             and(
               eq(t.outboundMessages.status, "pending"),
-              isNotNull(t.outboundMessages.identityId),
+              or(isNotNull(t.outboundMessages.identityId), isNotNull(t.outboundMessages.threadId)),
               lt(t.outboundMessages.createdAt, olderThan),
             ),
           )
           .orderBy(asc(t.outboundMessages.createdAt))
           .limit(limit);
+        return routesOf(rows);
       },
       async pending(orgId) {
         return db
@@ -812,6 +872,69 @@ export function createStore(db: Db): Store {
             .where(and(eq(t.identities.orgId, orgId), eq(t.identities.id, identityId)));
           return { personId: used.personId };
         });
+      },
+    },
+
+    broadcasts: {
+      async create(input, recipients) {
+        return db.transaction(async (tx) => {
+          const [broadcast] = await tx
+            .insert(t.broadcasts)
+            .values(input)
+            .onConflictDoNothing({ target: [t.broadcasts.orgId, t.broadcasts.dedupeKey] })
+            .returning();
+          if (!broadcast) return null;
+          const outboxIds: string[] = [];
+          for (let i = 0; i < recipients.length; i += 1_000) {
+            const rows = recipients.slice(i, i + 1_000).map((r) => ({ ...r, orgId: input.orgId, broadcastId: broadcast.id }));
+            const inserted = await tx.insert(t.outboundMessages).values(rows).returning({ id: t.outboundMessages.id });
+            outboxIds.push(...inserted.map((r) => r.id));
+          }
+          return { broadcast, outboxIds };
+        });
+      },
+      async get(orgId, id) {
+        const [row] = await db
+          .select()
+          .from(t.broadcasts)
+          .where(and(eq(t.broadcasts.orgId, orgId), eq(t.broadcasts.id, id)));
+        return row ?? null;
+      },
+      async list(orgId, limit) {
+        return db.select().from(t.broadcasts).where(eq(t.broadcasts.orgId, orgId)).orderBy(desc(t.broadcasts.createdAt)).limit(limit);
+      },
+      async recipients(orgId, broadcastId) {
+        const last = db
+          .selectDistinctOn([t.deliveries.outboundMessageId], {
+            outboundMessageId: t.deliveries.outboundMessageId,
+            outcome: t.deliveries.outcome,
+            errorMessage: t.deliveries.errorMessage,
+            attemptedAt: t.deliveries.attemptedAt,
+          })
+          .from(t.deliveries)
+          .innerJoin(t.outboundMessages, eq(t.outboundMessages.id, t.deliveries.outboundMessageId))
+          .where(and(eq(t.deliveries.orgId, orgId), eq(t.outboundMessages.broadcastId, broadcastId)))
+          .orderBy(t.deliveries.outboundMessageId, desc(t.deliveries.attempt))
+          .as("last");
+        return db
+          .select({
+            outboundMessageId: t.outboundMessages.id,
+            status: t.outboundMessages.status,
+            channel: sql<Channel | null>`coalesce(${t.identities.channel}, ${t.threads.channel})`,
+            personName: t.persons.fullName,
+            threadTitle: t.threads.title,
+            lastOutcome: last.outcome,
+            error: last.errorMessage,
+            attemptedAt: last.attemptedAt,
+            fallbackOf: t.outboundMessages.fallbackOf,
+          })
+          .from(t.outboundMessages)
+          .leftJoin(t.identities, eq(t.identities.id, t.outboundMessages.identityId))
+          .leftJoin(t.persons, eq(t.persons.id, t.identities.personId))
+          .leftJoin(t.threads, eq(t.threads.id, t.outboundMessages.threadId))
+          .leftJoin(last, eq(last.outboundMessageId, t.outboundMessages.id))
+          .where(and(eq(t.outboundMessages.orgId, orgId), eq(t.outboundMessages.broadcastId, broadcastId)))
+          .orderBy(asc(t.outboundMessages.createdAt), asc(t.outboundMessages.id));
       },
     },
 

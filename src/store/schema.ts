@@ -58,9 +58,12 @@ export const reminderStatus = pgEnum("reminder_status", [
   "cancelled",
   "failed",
 ]);
+export const broadcastKind = pgEnum("broadcast_kind", ["announcement", "remind", "digest"]);
 export const outboundStatus = pgEnum("outbound_status", ["pending", "sent", "failed", "cancelled"]);
 export const deliveryOutcome = pgEnum("delivery_outcome", [
   "sent",
+  /** Marked before the channel call: after a crash, only these can be in doubt. */
+  "sending",
   "failed",
   "retrying",
   "window_closed",
@@ -377,6 +380,27 @@ export const reminders = pgTable(
   (t) => [unique().on(t.orgId, t.dedupeKey), index().on(t.status, t.plannedAt)],
 );
 
+/**
+ * One message from office (or a digest) to many: the outbox rows carrying its id are its
+ * recipients, so its progress is read from them.
+ */
+export const broadcasts = pgTable(
+  "broadcasts",
+  {
+    id: id(),
+    orgId: orgRef(),
+    kind: broadcastKind().notNull(),
+    text: text().notNull(),
+    /** What office asked for (units, people, groups, "not reported on item N"), as sent. */
+    targets: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    createdBy: uuid().references(() => persons.id, { onDelete: "set null" }),
+    /** Set for scheduled ones (a weekly digest): the same key is one broadcast. */
+    dedupeKey: text(),
+    createdAt: createdAt(),
+  },
+  (t) => [unique().on(t.orgId, t.dedupeKey), index().on(t.orgId, t.createdAt)],
+);
+
 /** The outbox: one message dondoc means to send to a thread. Deliveries are its attempts. */
 export const outboundMessages = pgTable(
   "outbound_messages",
@@ -392,10 +416,11 @@ export const outboundMessages = pgTable(
     itemId: uuid().references(() => items.id, { onDelete: "set null" }),
     /** Set on the copy sent to a person's other account when the first could not be reached. */
     fallbackOf: uuid().references((): AnyPgColumn => outboundMessages.id, { onDelete: "set null" }),
+    broadcastId: uuid().references(() => broadcasts.id, { onDelete: "set null" }),
     status: outboundStatus().notNull().default("pending"),
     createdAt: createdAt(),
   },
-  (t) => [index().on(t.orgId, t.status)],
+  (t) => [index().on(t.orgId, t.status), index().on(t.broadcastId), index().on(t.status, t.createdAt)],
 );
 
 /** One attempt to send an outbound message, with the platform's message id and the result. */

@@ -101,13 +101,13 @@ describe("delivery through the Messenger gateway", () => {
     const zalo = (await store.chats.identitiesOfPerson(orgId, person.id)).find((i) => i.channel === "zalo");
     expect(fallback).toMatchObject({ status: "pending", identityId: zalo?.id, text: message.text, fallbackOf: message.id });
     // No Zalo sender is configured here: the copy fails, and does not bounce back to Messenger.
-    expect(await delivery.deliver(orgId, fallback?.id ?? "")).toEqual({ status: "failed" });
+    expect(await delivery.deliver(orgId, fallback?.id ?? "")).toMatchObject({ status: "failed" });
     expect((await store.outbound.pending(orgId)).filter((m) => m.fallbackOf === fallback?.id)).toEqual([]);
   });
 
   it("fails visibly when the window is closed and there is no other account", async () => {
     const { psid, message, person } = await recipient(30);
-    expect(await delivery.deliver(orgId, message.id)).toEqual({ status: "failed" });
+    expect(await delivery.deliver(orgId, message.id)).toMatchObject({ status: "failed" });
     // Office sees who could not be reached, on which channel, and why.
     const failed = (await store.outbound.failed(orgId, 50)).find((f) => f.outboundMessageId === message.id);
     expect(failed).toMatchObject({ personName: person.fullName, channel: "messenger", outcome: "window_closed", error: expect.stringContaining("không còn kênh nào khác") });
@@ -134,7 +134,7 @@ describe("delivery through the Messenger gateway", () => {
     const before = await alerts();
     const officeBefore = await officeMessages();
     graph.script({ status: 400, body });
-    expect(await delivery.deliver(orgId, message.id)).toEqual({ status: "failed" });
+    expect(await delivery.deliver(orgId, message.id)).toMatchObject({ status: "failed" });
     expect(sentTo(psid)).toHaveLength(1);
     expect((await store.outbound.deliveries(orgId, message.id)).map((d) => d.outcome)).toEqual([outcome]);
     // A token problem is office's to fix; an unreachable person or a closed window is not.

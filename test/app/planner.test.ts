@@ -63,9 +63,10 @@ describe("reminder planner", () => {
 
   it("fires due reminders once, as outbox messages with quick-reply context, to the unit's cadres", async () => {
     clock.set("2020-06-23T01:00:00Z");
-    const ids = await planner().fire(orgId);
+    const routes = await planner().fire(orgId);
+    expect(new Set(routes.map((r) => r.channel))).toEqual(new Set(["simulator"]));
     const mine = [];
-    for (const id of ids) {
+    for (const { id } of routes) {
       const m = await store.outbound.get(orgId, id);
       if (m?.identityId === doanCadre) mine.push(m);
     }
@@ -90,7 +91,7 @@ describe("reminder planner", () => {
     clock.set("2020-07-03T01:00:00Z");
     const fired = await planner().fire(orgId);
     const texts = [];
-    for (const id of fired) {
+    for (const { id } of fired) {
       const m = await store.outbound.get(orgId, id);
       if (m?.identityId === leaderIdentity) texts.push(m.text);
       expect(m?.text ?? "").not.toContain("NV 6.1 ");

@@ -50,8 +50,13 @@ describe("deliveries queue", () => {
       logger: silent,
       processInbound: async () => [],
       senders: {},
-      deliver: (o, id) => delivery.deliver(o, id),
+      deliver: (o, id, options) => delivery.deliver(o, id, options),
+      routes: (o, ids) => store.outbound.routes(o, ids),
       pendingOutbox: () => delivery.pendingToDeliver(),
+      deliveryChannels: [
+        { channel: "messenger", ratePerSecond: 50 },
+        { channel: "simulator", ratePerSecond: 200 },
+      ],
     });
   });
   afterAll(async () => {
@@ -79,7 +84,7 @@ describe("deliveries queue", () => {
     await store.chats.linkIdentity(orgId, sim.id, person.id, clock.now());
     const message = await store.outbound.enqueue({ orgId, identityId: fb.id, text: "Nhắc: NV 6.2 hạn 30/06/2020." });
 
-    await queue.enqueueDelivery(orgId, message.id);
+    await queue.dispatch([{ orgId, id: message.id, channel: "messenger" }]);
     const pending = await until(() => store.outbound.pending(orgId), (p) => p.length === 0);
     expect(pending).toEqual([]);
     expect((await store.outbound.get(orgId, message.id))?.status).toBe("failed");

@@ -50,11 +50,13 @@ describe("reminder jobs", () => {
       logger: silent,
       processInbound: async () => [],
       senders: {},
-      deliver: (o, id) => delivery.deliver(o, id),
+      deliver: (o, id, options) => delivery.deliver(o, id, options),
+      routes: (o, ids) => store.outbound.routes(o, ids),
       pendingOutbox: () => delivery.pendingToDeliver(),
+      deliveryChannels: [{ channel: "simulator", ratePerSecond: 200 }],
       reminders: {
         plan: () => planner.plan(orgId),
-        fire: async () => (await planner.fire(orgId)).map((id) => ({ orgId, id })),
+        fire: () => planner.fire(orgId),
       },
     });
   });

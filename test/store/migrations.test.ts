@@ -9,6 +9,7 @@ const EXPECTED_TABLES = [
   "api_tokens",
   "assignments",
   "audit_log",
+  "broadcasts",
   "deliveries",
   "directives",
   "extensions",

@@ -299,9 +299,14 @@ describe.each(DRIVERS)("repositories on %s", (driver) => {
       [1, "retrying", null],
       [2, "sent", "z-777"],
     ]);
-    await expect(
-      store.outbound.recordDelivery({ orgId: org.id, outboundMessageId: message.id, channel: "zalo", attempt: 2, outcome: "sent", attemptedAt: at("2020-06-23T01:01:00Z") }),
-    ).rejects.toThrow();
+    // A `sending` mark is the attempt's row until its outcome replaces it (one row per attempt).
+    const second = await store.outbound.enqueue({ orgId: org.id, threadId: thread.id, text: "Nhắc lần hai." });
+    await store.outbound.recordDelivery({ orgId: org.id, outboundMessageId: second.id, channel: "zalo", attempt: 1, outcome: "sending", attemptedAt: at("2020-06-23T01:01:00Z") });
+    expect((await store.outbound.get(org.id, second.id))?.status).toBe("pending");
+    await store.outbound.recordDelivery({ orgId: org.id, outboundMessageId: second.id, channel: "zalo", attempt: 1, outcome: "sent", externalMessageId: "z-778", attemptedAt: at("2020-06-23T01:01:01Z") });
+    expect((await store.outbound.deliveries(org.id, second.id)).map((d) => [d.attempt, d.outcome, d.externalMessageId])).toEqual([[1, "sent", "z-778"]]);
+    expect((await store.outbound.get(org.id, second.id))?.status).toBe("sent");
+    expect(await store.outbound.routes(org.id, [message.id, second.id])).toEqual(expect.arrayContaining([{ orgId: org.id, id: second.id, channel: "zalo" }]));
   });
 
   it("round-trips inbound messages and the audit log", async () => {

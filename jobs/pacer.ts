@@ -1,0 +1,52 @@
+import type { Redis } from "ioredis";
+
+/**
+ * A per-channel send pacer shared by every worker process: each send claims the next slot
+ * `1 / rate` seconds after the previous one, on Redis's clock, and waits for it.
+ *
+ * Why not BullMQ's limiter alone: it counts jobs per window, so it holds the average but lets
+ * bursts of 1.4–1.7× the rate into a single second (measured, README "Reminders"). Evenly spaced
+ * slots keep every sliding second at or under the limit; `headroom` (default 1 %) absorbs the
+ * few milliseconds between a slot and the channel seeing the send.
+ */
+const CLAIM = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local interval = tonumber(ARGV[1])
+local slot = tonumber(redis.call('GET', KEYS[1]) or '0')
+if slot < now then slot = now end
+redis.call('SET', KEYS[1], string.format('%.0f', slot + interval), 'PX', 60000)
+return string.format('%.0f', slot - now)
+`;
+
+export interface Pacer {
+  /** Resolves when this send may go. */
+  wait(): Promise<void>;
+  /** Sends per second this pacer allows. */
+  readonly rate: number;
+}
+
+/**
+ * @example
+ * const pacer = createPacer(connection, "dondoc", "messenger", 20);
+ * await pacer.wait(); // then call the channel
+ */
+export function createPacer(
+  redis: Redis,
+  prefix: string,
+  channel: string,
+  perSecond: number,
+  options: { headroom?: number; sleep?: (ms: number) => Promise<void> } = {},
+): Pacer {
+  if (!(perSecond > 0)) throw new Error(`rate for ${channel} must be > 0 (got ${perSecond})`);
+  const intervalUs = 1_000_000 / (perSecond * (1 - (options.headroom ?? 0.01)));
+  const key = `${prefix}:pace:${channel}`;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  return {
+    rate: perSecond,
+    async wait() {
+      const waitUs = Number(await redis.eval(CLAIM, 1, key, String(intervalUs)));
+      if (waitUs > 500) await sleep(waitUs / 1000);
+    },
+  };
+}
