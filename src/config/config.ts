@@ -12,6 +12,17 @@ const bool = z
   .transform((v) => v === "true" || v === "1" || v === "yes");
 const boolForm = "true or false";
 
+type RateChannel = "messenger" | "zalo" | "zalo_bot" | "simulator";
+
+/** "messenger=20,zalo=0.25" → { messenger: 20, zalo: 0.25 } (the format DELIVERY_RATES checks). */
+export function parseRates(value: string): Partial<Record<RateChannel, number>> {
+  const pairs = value.split(",").map((p): [string, number] => {
+    const [k = "", n = ""] = p.split("=").map((x) => x.trim());
+    return [k, Number(n)];
+  });
+  return Object.fromEntries(pairs);
+}
+
 export const configSchema = z.object({
   HOST: z.string().min(1).default("127.0.0.1").describe("an interface address such as 127.0.0.1 or 0.0.0.0"),
   PORT: port.default(3000).describe(portForm),
@@ -53,6 +64,25 @@ export const configSchema = z.object({
     .max(720)
     .default(72)
     .describe("hours, 1-720 (how long a one-time link code stays valid)"),
+  DELIVERY_RATES: z
+    .string()
+    .regex(/^(\s*(messenger|zalo|zalo_bot|simulator)\s*=\s*\d+(\.\d+)?\s*)(,\s*(messenger|zalo|zalo_bot|simulator)\s*=\s*\d+(\.\d+)?\s*)*$/)
+    .default("messenger=20,zalo_bot=10,zalo=0.25,simulator=200")
+    .refine((v) => Object.values(parseRates(v)).every((n) => n !== undefined && n > 0 && n <= 1_000))
+    .describe("channel=sends per second, comma-separated, each 0-1000 (e.g. messenger=20,zalo_bot=10,zalo=0.25,simulator=200); Messenger's high-volume state starts near 40/s"),
+  DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16).describe("1-256 (deliveries in flight per channel and worker process)"),
+  DELIVERY_LOCK_MS: z.coerce
+    .number()
+    .int()
+    .min(1_000)
+    .max(300_000)
+    .default(10_000)
+    .describe("milliseconds, 1000-300000 (a crashed worker's deliveries are taken over after about this long)"),
+  DIGEST_CRON: z
+    .string()
+    .regex(/^(\S+\s+){4}\S+$/)
+    .default("30 7 * * 1")
+    .describe("a 5-field cron in Asia/Ho_Chi_Minh (the weekly digest; default Monday 07:30)"),
   MESSENGER_APP_SECRET: z.string().min(8).optional().describe("the Facebook app secret (signs webhooks); Messenger is on when the three MESSENGER_* secrets are set"),
   MESSENGER_VERIFY_TOKEN: z.string().min(8).optional().describe("any string of 8+ characters, typed again in the app dashboard (webhook handshake)"),
   MESSENGER_PAGE_TOKEN: z.string().min(8).optional().describe("the Page access token (Send API); never logged"),
@@ -61,6 +91,36 @@ export const configSchema = z.object({
     .url({ protocol: /^https?$/ })
     .default("https://graph.facebook.com/v25.0")
     .describe("the Graph API base URL with a pinned version (tests point it at a fake)"),
+  ZALO_BOT_TOKEN: z.string().min(8).optional().describe("the Zalo Bot token from Zalo Bot Manager (part of every API URL); Zalo Bot is on when both ZALO_BOT_* secrets are set; never logged"),
+  ZALO_BOT_SECRET_TOKEN: z
+    .string()
+    .min(8)
+    .max(256)
+    .optional()
+    .describe("8-256 characters, the secret_token given to setWebhook (checked on every webhook call)"),
+  ZALO_BOT_API_BASE: z
+    .url({ protocol: /^https?$/ })
+    .default("https://bot-api.zaloplatforms.com")
+    .describe("the Zalo Bot API base URL, without /bot<token> (tests point it at a fake)"),
+  ZALO_CREDENTIALS_KEY: z
+    .string()
+    .regex(/^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=?)$/)
+    .optional()
+    .describe("32 random bytes as 64 hex digits or base64 (openssl rand -hex 32); encrypts the saved Zalo session (zca-js); never logged"),
+  ZALO_SEND_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(1_000)
+    .max(600_000)
+    .default(4_000)
+    .describe("milliseconds, 1000-600000 (the least time between two sends of the Zalo account)"),
+  ZALO_HOURLY_CAP: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3_600)
+    .default(300)
+    .describe("1-3600 (most messages the Zalo account sends in any hour; more wait for the next hour)"),
   SHUTDOWN_TIMEOUT_MS: z.coerce
     .number()
     .int()
@@ -114,6 +174,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (set.length > 0 && set.length < messenger.length) {
     const missing = messenger.find((k) => result.data[k] === undefined) ?? "MESSENGER_PAGE_TOKEN";
     throw new ConfigError(missing, `set together with ${set.join(", ")} (Messenger needs all three)`, undefined);
+  }
+  const zaloBot = ["ZALO_BOT_TOKEN", "ZALO_BOT_SECRET_TOKEN"] as const;
+  const zaloBotSet = zaloBot.filter((k) => result.data[k] !== undefined);
+  if (zaloBotSet.length > 0 && zaloBotSet.length < zaloBot.length) {
+    const missing = zaloBot.find((k) => result.data[k] === undefined) ?? "ZALO_BOT_SECRET_TOKEN";
+    throw new ConfigError(missing, `set together with ${zaloBotSet.join(", ")} (Zalo Bot needs both)`, undefined);
   }
   return Object.freeze(result.data);
 }

@@ -5,16 +5,19 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pino, type Logger as PinoLogger } from "pino";
-import type { Config } from "../config/index.ts";
-import type { Clock, HealthProbe } from "../app/ports.ts";
+import { parseRates, type Config } from "../config/index.ts";
+import type { ChannelGateway, Clock, DeliveryRoute, Dispatch, HealthProbe } from "../app/ports.ts";
+import type { Channel } from "../domain/entities.ts";
 import { buildApp } from "../http/index.ts";
-import { createConversation, createDelivery, createIntake, createPlanner } from "../app/index.ts";
+import { createBroadcasts, createConversation, createDelivery, createDigest, createIntake, createOrgSettings, createPlanner } from "../app/index.ts";
 import { simulatorPlugin } from "../../bots/simulator/index.ts";
 import { messengerGateway, messengerReplySender, messengerWebhook } from "../../bots/messenger/index.ts";
 import { simulatorGateway } from "../../bots/simulator/index.ts";
+import { zaloBotGateway, zaloBotReplySender, zaloBotWebhook } from "../../bots/zalo-bot/index.ts";
 import { createStore, openDatabase, type Database } from "../store/index.ts";
 import {
   createHealthRedis,
+  createDeliveryQueue,
   createInboundQueue,
   createRedis,
   startWorkers,
@@ -90,7 +93,7 @@ async function bootstrapOfficeToken(
 export const OFFICE_TOKEN_FILE = "office-token.txt";
 
 /** The use cases over one database, shared by web and worker in one process. */
-export function appServices(database: Database, config: Config) {
+export function appServices(database: Database, config: Config, dispatch?: Dispatch) {
   const store = createStore(database.db);
   const intake = createIntake({ store, clock: systemClock });
   const conversation = createConversation({
@@ -98,14 +101,39 @@ export function appServices(database: Database, config: Config) {
     clock: systemClock,
     linkCodeTtlHours: config.LINK_CODE_TTL_HOURS,
     messengerPage: config.MESSENGER_PAGE_ID ?? null,
+    ...(dispatch ? { dispatch } : {}),
   });
-  return { store, intake, conversation };
+  const broadcasts = createBroadcasts({ store, clock: systemClock, ...(dispatch ? { dispatch } : {}) });
+  const settings = createOrgSettings({ store, clock: systemClock });
+  return { store, intake, conversation, broadcasts, settings };
+}
+
+/** A producer for the delivery queues (web: broadcasts and alerts go out at once). */
+export function deliveryProducer(config: Config, lifecycle: Lifecycle): Dispatch {
+  const producer = createRedis(config.REDIS_URL);
+  const queue = createDeliveryQueue(producer, config.QUEUE_PREFIX);
+  lifecycle.add("delivery-queue", async () => {
+    await queue.close();
+    producer.disconnect();
+  });
+  return (routes) => queue.dispatch(routes);
+}
+
+/** The channels whose deliveries `dondoc worker` runs, with their rates (Zalo's runs in `dondoc zalo`). */
+export function deliveryChannels(config: Config, configured: Channel[]): { channel: Channel; ratePerSecond: number }[] {
+  const defaults: Record<Channel, number> = { messenger: 20, zalo_bot: 10, zalo: 0.25, simulator: 200 };
+  return configured.map((channel) => ({ channel, ratePerSecond: parseRates(config.DELIVERY_RATES)[channel] ?? defaults[channel] }));
 }
 export type AppServices = ReturnType<typeof appServices>;
 
 export function messengerConfig(config: Config) {
   const { MESSENGER_APP_SECRET: appSecret, MESSENGER_VERIFY_TOKEN: verifyToken, MESSENGER_PAGE_TOKEN: pageToken } = config;
   return appSecret && verifyToken && pageToken ? { appSecret, verifyToken, pageToken, baseUrl: config.GRAPH_API_BASE } : null;
+}
+
+export function zaloBotConfig(config: Config) {
+  const { ZALO_BOT_TOKEN: token, ZALO_BOT_SECRET_TOKEN: secretToken } = config;
+  return token && secretToken ? { token, secretToken, baseUrl: config.ZALO_BOT_API_BASE } : null;
 }
 
 export async function startWeb(
@@ -128,20 +156,23 @@ export async function startWeb(
       },
     },
   ];
-  const { store, intake, conversation } = appServices(database, config);
+  const { store, intake, conversation, broadcasts, settings } = appServices(database, config, deliveryProducer(config, lifecycle));
   const org = await ensureDefaultOrg(database, config, logger);
   const simulator = config.SIMULATOR === "on" || (config.SIMULATOR === "auto" && !config.DATABASE_URL);
   const messenger = messengerConfig(config);
   const channelPlugins = [];
   if (simulator) channelPlugins.push(simulatorPlugin({ handler: conversation, orgId: org.id, clock: systemClock }));
-  if (messenger) {
+  const zaloBot = zaloBotConfig(config);
+  if (messenger || zaloBot) {
+    // One inbound queue shared by the webhooks.
     const producer = createRedis(config.REDIS_URL);
     const queue = createInboundQueue(producer, config.QUEUE_PREFIX);
     lifecycle.add("inbound-queue", async () => {
       await queue.close();
       producer.disconnect();
     });
-    channelPlugins.push(messengerWebhook({ ...messenger, orgId: org.id, handler: conversation, queue }));
+    if (messenger) channelPlugins.push(messengerWebhook({ ...messenger, orgId: org.id, handler: conversation, queue }));
+    if (zaloBot) channelPlugins.push(zaloBotWebhook({ secretToken: zaloBot.secretToken, orgId: org.id, handler: conversation, queue }));
   }
   const app = await buildApp({
     logger,
@@ -151,55 +182,68 @@ export async function startWeb(
       authenticate: (token) => store.access.byToken(token),
       issueLinkCode: (orgId, personId, actor) => conversation.issueLinkCode(orgId, personId, actor),
       failedDeliveries: (orgId) => store.outbound.failed(orgId, 200),
+      broadcasts,
+      settings,
     },
     channelPlugins,
   });
   const url = await app.listen({ host: config.HOST, port: config.PORT });
   lifecycle.add("http", () => app.close());
-  logger.info({ url, database: database.driver, simulator, messenger: messenger !== null }, "web listening");
+  logger.info({ url, database: database.driver, simulator, messenger: messenger !== null, zaloBot: zaloBot !== null }, "web listening");
   return { url, simulator };
 }
 
 export async function startWorker(config: Config, lifecycle: Lifecycle, logger: PinoLogger, database: Database) {
-  const { store, conversation } = appServices(database, config);
+  const { store, conversation, broadcasts } = appServices(database, config, deliveryProducer(config, lifecycle));
   const messenger = messengerConfig(config);
   const graph = messenger ? { baseUrl: messenger.baseUrl, pageToken: messenger.pageToken, appSecret: messenger.appSecret } : null;
+  const zaloBot = zaloBotConfig(config);
+  const bot = zaloBot ? { baseUrl: zaloBot.baseUrl, token: zaloBot.token } : null;
   const planner = createPlanner({ store, clock: systemClock });
-  const delivery = createDelivery({
-    store,
-    clock: systemClock,
-    gateways: {
-      simulator: simulatorGateway(),
-      ...(graph ? { messenger: messengerGateway({ graph, deliveredId: (o, id) => conversation.deliveredId(o, id) }) } : {}),
-    },
-  });
+  const digest = createDigest({ store, clock: systemClock, broadcasts });
+  const gateways: Partial<Record<Channel, ChannelGateway>> = {
+    simulator: simulatorGateway(),
+    ...(graph ? { messenger: messengerGateway({ graph, deliveredId: (o, id) => conversation.deliveredId(o, id) }) } : {}),
+    ...(bot ? { zalo_bot: zaloBotGateway({ bot }) } : {}),
+  };
+  const delivery = createDelivery({ store, clock: systemClock, gateways });
   const connection = createRedis(config.REDIS_URL);
   lifecycle.add("redis", async () => {
     if (connection.status === "ready") await connection.quit().catch(() => connection.disconnect());
     else connection.disconnect();
   });
+  const forEveryOrg = async (work: (orgId: string) => Promise<DeliveryRoute[]>) => {
+    const out: DeliveryRoute[] = [];
+    for (const org of await store.orgs.all()) out.push(...(await work(org.id)));
+    return out;
+  };
   const workers = await startWorkers({
     connection,
     prefix: config.QUEUE_PREFIX,
     clock: systemClock,
     logger,
     processInbound: (orgId, id) => conversation.process(orgId, id),
-    senders: graph ? { messenger: messengerReplySender({ graph, handler: conversation }) } : {},
-    deliver: (orgId, id) => delivery.deliver(orgId, id),
+    senders: {
+      ...(graph ? { messenger: messengerReplySender({ graph, handler: conversation }) } : {}),
+      ...(bot ? { zalo_bot: zaloBotReplySender({ bot, handler: conversation }) } : {}),
+    },
+    deliver: (orgId, id, options) => delivery.deliver(orgId, id, options),
+    routes: (orgId, ids) => store.outbound.routes(orgId, ids),
     pendingOutbox: () => delivery.pendingToDeliver(),
+    deliveryChannels: deliveryChannels(config, Object.keys(gateways) as Channel[]),
+    deliveryConcurrency: config.DELIVERY_CONCURRENCY,
+    deliveryLockMs: config.DELIVERY_LOCK_MS,
     reminders: {
       async plan() {
         let n = 0;
         for (const org of await store.orgs.all()) n += await planner.plan(org.id);
         return n;
       },
-      async fire() {
-        const out: { orgId: string; id: string }[] = [];
-        for (const org of await store.orgs.all()) for (const id of await planner.fire(org.id)) out.push({ orgId: org.id, id });
-        return out;
-      },
+      fire: () => forEveryOrg((orgId) => planner.fire(orgId)),
+      digest: () => forEveryOrg((orgId) => digest.send(orgId)),
+      digestCron: config.DIGEST_CRON,
     },
   });
   lifecycle.add("workers", () => workers.close());
-  logger.info({ queues: [...workers.queues.keys()] }, "worker running");
+  logger.info({ queues: [...workers.queues.keys()], deliveries: deliveryChannels(config, Object.keys(gateways) as Channel[]) }, "worker running");
 }
