@@ -121,7 +121,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): Worker<Deli
     {
       connection: options.connection,
       prefix: options.prefix,
-      concurrency: options.concurrency ?? 16,
+      concurrency: options.concurrency ?? 32,
       lockDuration: lockMs,
       stalledInterval: lockMs,
       // A crash (or several) must not fail a message: the ledger decides what is in doubt.

@@ -19,6 +19,25 @@ redis.call('SET', KEYS[1], string.format('%.0f', slot + interval), 'PX', 60000)
 return string.format('%.0f', slot - now)
 `;
 
+/**
+ * The last guard, just before the channel call: at most `limit` sends in any sliding second,
+ * counted on Redis's clock at the moment of sending. Slots alone are even, but a worker that
+ * wakes late (a busy event loop, a GC pause) would bunch its send with the next one.
+ */
+const ADMIT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local limit = tonumber(ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - 1000000)
+if redis.call('ZCARD', KEYS[1]) < limit then
+  redis.call('ZADD', KEYS[1], now, ARGV[2])
+  redis.call('PEXPIRE', KEYS[1], 2000)
+  return '0'
+end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return string.format('%.0f', tonumber(oldest[2]) + 1000000 - now + 1)
+`;
+
 export interface Pacer {
   /** Resolves when this send may go. */
   wait(): Promise<void>;
@@ -41,12 +60,24 @@ export function createPacer(
   if (!(perSecond > 0)) throw new Error(`rate for ${channel} must be > 0 (got ${perSecond})`);
   const intervalUs = 1_000_000 / (perSecond * (1 - (options.headroom ?? 0.01)));
   const key = `${prefix}:pace:${channel}`;
+  const windowKey = `${prefix}:pace:${channel}:sent`;
+  // The same headroom as the slots: a send that reaches the channel a few ms late cannot push a
+  // second over the limit.
+  const perWindow = Math.max(1, Math.floor(perSecond * (1 - (options.headroom ?? 0.01))));
+  let seq = 0;
+  const token = `${process.pid}-${Math.random().toString(36).slice(2)}`;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   return {
     rate: perSecond,
     async wait() {
       const waitUs = Number(await redis.eval(CLAIM, 1, key, String(intervalUs)));
       if (waitUs > 500) await sleep(waitUs / 1000);
+      const member = `${token}-${seq++}`;
+      for (;;) {
+        const again = Number(await redis.eval(ADMIT, 1, windowKey, String(perWindow), member));
+        if (again === 0) return;
+        await sleep(Math.max(1, again / 1000));
+      }
     },
   };
 }

@@ -6,7 +6,7 @@ import type { Channel } from "../src/domain/entities.ts";
 import { createInboundProcessor, type ReplySender } from "./inbound.ts";
 import { createDeliveryQueue, startDeliveryWorker, SWEEP_EVERY_MS, type DeliveryQueue } from "./deliveries.ts";
 import { createHeartbeatProcessor, HEARTBEAT_EVERY_MS } from "./heartbeat.ts";
-import type { QueueName, QueuePayloads } from "./queues.ts";
+import { jobId, type QueueName, type QueuePayloads } from "./queues.ts";
 
 export interface WorkerDeps {
   /** Connection for BullMQ (maxRetriesPerRequest: null); workers duplicate it. */
@@ -32,6 +32,8 @@ export interface WorkerDeps {
   /** The planner: plan writes reminders; fire and digest return outbox messages to deliver now. */
   reminders?: {
     plan(): Promise<number>;
+    /** When pending reminders are due: the queue wakes at each (delayed jobs, one per moment). */
+    moments?(): Promise<Date[]>;
     fire(): Promise<DeliveryRoute[]>;
     digest?(): Promise<DeliveryRoute[]>;
     /** When the weekly digest goes (cron in Asia/Ho_Chi_Minh; default Monday 07:30). */
@@ -58,6 +60,7 @@ type Processor<N extends QueueName> = (job: Job<QueuePayloads[N]>) => Promise<un
  */
 export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   const deliveryQueue = createDeliveryQueue(deps.connection, deps.prefix);
+  const reminderQueue = new Queue<QueuePayloads["reminders"]>("reminders", { connection: deps.connection, prefix: deps.prefix });
   const processors: { [N in "heartbeat" | "inbound" | "reminders" | "deliveries"]: Processor<N> } = {
     heartbeat: createHeartbeatProcessor({
       redis: deps.connection,
@@ -67,7 +70,21 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     inbound: createInboundProcessor({ process: (orgId, id) => deps.processInbound(orgId, id), senders: deps.senders }),
     reminders: async (job: Job<QueuePayloads["reminders"]>) => {
       if (!deps.reminders) return "no planner";
-      if (job.data.kind === "plan") return `planned ${await deps.reminders.plan()}`;
+      if (job.data.kind === "plan") {
+        const planned = await deps.reminders.plan();
+        const moments = deps.reminders.moments ? await deps.reminders.moments() : [];
+        const now = deps.clock.now().getTime();
+        // One delayed job per moment, its id derived from it: planning again (or after Redis lost
+        // everything) adds only what is missing. Past moments fire at once.
+        await reminderQueue.addBulk(
+          moments.map((at) => ({
+            name: "fire",
+            data: { kind: "fire" as const },
+            opts: { jobId: jobId("fire-at", at.getTime()), delay: Math.max(0, at.getTime() - now), removeOnComplete: 100, removeOnFail: 100 },
+          })),
+        );
+        return `planned ${planned}, ${moments.length} moments`;
+      }
       const due = job.data.kind === "digest" ? ((await deps.reminders.digest?.()) ?? []) : await deps.reminders.fire();
       await deliveryQueue.dispatch(due);
       return `${job.data.kind === "digest" ? "digests" : "fired"} ${due.length}`;
@@ -127,7 +144,9 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     const reminders = queues.get("reminders");
     // Versioned scheduler ids; cron in Asia/Ho_Chi_Minh. Redis losing them is harmless: they are
     // upserted again at start, and the reminders themselves live in the store.
-    await reminders?.upsertJobScheduler("reminders-plan-v1", { pattern: "0 5 * * *", tz: "Asia/Ho_Chi_Minh" }, { name: "plan", data: { kind: "plan" }, opts: { removeOnComplete: 10, removeOnFail: 50 } });
+    // Planning is idempotent and one pass: every 15 minutes picks up directives activated since.
+    await reminders?.removeJobScheduler("reminders-plan-v1");
+    await reminders?.upsertJobScheduler("reminders-plan-v2", { pattern: "*/15 * * * *", tz: "Asia/Ho_Chi_Minh" }, { name: "plan", data: { kind: "plan" }, opts: { removeOnComplete: 10, removeOnFail: 50 } });
     await reminders?.upsertJobScheduler("reminders-fire-v1", { every: 60_000 }, { name: "fire", data: { kind: "fire" }, opts: { removeOnComplete: 10, removeOnFail: 50 } });
     if (deps.reminders.digest) {
       await reminders?.upsertJobScheduler("reminders-digest-v1", { pattern: deps.reminders.digestCron ?? "30 7 * * 1", tz: "Asia/Ho_Chi_Minh" }, { name: "digest", data: { kind: "digest" }, opts: { removeOnComplete: 10, removeOnFail: 50 } });
@@ -146,6 +165,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     async close() {
       await Promise.all([...workers, ...deliveryWorkers].map((w) => w.close()));
       await deliveryQueue.close();
+      await reminderQueue.close();
       await Promise.all([...queues.values()].map((q) => q.close()));
     },
   };

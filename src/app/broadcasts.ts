@@ -71,7 +71,8 @@ export interface BroadcastView {
  */
 export function createBroadcasts(deps: { store: Store; clock: Clock; dispatch?: Dispatch }) {
   const { store, clock } = deps;
-  const sameRef = (a: string, b: string) => fold(a) === fold(b);
+  // "6" covers its tracked sub-items 6.1 and 6.2 (activation tracks the sub-points of a parent).
+  const covers = (itemRef: string, ref: string) => fold(itemRef) === fold(ref) || fold(itemRef).startsWith(`${fold(ref)}.`);
 
   /** A unit's bound group(s) when it has one, else its reachable cadres. */
   async function unitRecipients(orgId: string, unitId: string, text: string, itemId: string | null): Promise<Recipient[]> {
@@ -118,8 +119,9 @@ export function createBroadcasts(deps: { store: Store; clock: Clock; dispatch?: 
     if (targets.notReportedOn) {
       const today = localDay(clock.now());
       const ref = targets.notReportedOn;
-      const rows = (await store.tracking.board(orgId)).filter((r) => r.assignment.status === "not_reported" && (ref === "*" || sameRef(r.item.ref, ref)));
-      if (rows.length === 0 && ref !== "*" && !(await store.tracking.board(orgId)).some((r) => sameRef(r.item.ref, ref))) unknown.push(`nhiệm vụ "${ref}"`);
+      const board = await store.tracking.board(orgId);
+      const rows = board.filter((r) => r.assignment.status === "not_reported" && (ref === "*" || covers(r.item.ref, ref)));
+      if (rows.length === 0 && ref !== "*" && !board.some((r) => covers(r.item.ref, ref))) unknown.push(`nhiệm vụ "${ref}"`);
       for (const row of rows) out.push(...(await unitRecipients(orgId, row.unit.id, text ? decorated : reminderLine(row, today), row.item.id)));
     }
     if (targets.everyone) {
@@ -144,6 +146,11 @@ export function createBroadcasts(deps: { store: Store; clock: Clock; dispatch?: 
      */
     async send(orgId: string, request: BroadcastRequest): Promise<{ id: string; recipients: number }> {
       if (request.kind === "announcement" && !request.text?.trim()) throw new BroadcastError("Thiếu nội dung thông báo.");
+      const { notReportedOn: _byItem, ...others } = request.targets;
+      const hasOthers = Object.values(others).some((v) => (Array.isArray(v) ? v.length > 0 : Boolean(v)));
+      if (request.kind === "remind" && !request.text?.trim() && hasOthers) {
+        throw new BroadcastError("Thiếu nội dung nhắc: chỉ khi nhắc theo nhiệm vụ (các đơn vị chưa báo cáo) mới không cần nội dung.");
+      }
       if ((request.text ?? "").length > 2_000) throw new BroadcastError("Nội dung quá dài (tối đa 2.000 ký tự).");
       const { recipients, unknown } = await resolve(orgId, request);
       if (unknown.length > 0) throw new BroadcastError(`Không tìm thấy: ${unknown.join(", ")}.`);

@@ -68,7 +68,16 @@ export function parseOrgSettings(raw: unknown): OrgSettings {
   if (!result.success) {
     const issue = result.error.issues[0];
     const where = issue?.path.join(".") || "settings";
-    const what = issue?.code === "unrecognized_keys" ? `khóa không hợp lệ: ${issue.keys.join(", ")}` : (issue?.message ?? "không hợp lệ");
+    const what =
+      issue?.code === "unrecognized_keys"
+        ? `khóa không hợp lệ: ${issue.keys.join(", ")}`
+        : issue?.code === "too_small"
+          ? `phải từ ${String(issue.minimum)} trở lên`
+          : issue?.code === "too_big"
+            ? `phải không quá ${String(issue.maximum)}`
+            : issue?.code === "invalid_type"
+              ? `sai kiểu dữ liệu (cần ${issue.expected === "number" ? "số" : issue.expected === "boolean" ? "true/false" : issue.expected === "array" ? "danh sách" : issue.expected === "string" ? "chuỗi" : issue.expected})`
+              : (issue?.message ?? "không hợp lệ");
     throw new OrgSettingsError(`Cấu hình ${where}: ${what}.`);
   }
   return result.data;

@@ -5,7 +5,7 @@
  * which the deliveries queue sends. Reporting done cancels what is pending.
  */
 import { DEFAULT_CALENDAR, type CalendarPolicy } from "../domain/calendar.ts";
-import type { BoardRow, PersonRole } from "../domain/entities.ts";
+import type { BoardRow, Channel, Occurrence } from "../domain/entities.ts";
 import { DEFAULT_POLICY, planReminders, type ReminderPolicy } from "../domain/reminder-policy.ts";
 import { dueText, shorten, timing } from "../domain/status-text.ts";
 import { localDay, viDate } from "../domain/time.ts";
@@ -32,15 +32,6 @@ export function createPlanner(deps: PlannerDeps) {
   const policy = deps.policy ?? DEFAULT_POLICY;
   const calendar = deps.calendar ?? DEFAULT_CALENDAR;
 
-  /** A unit's bound group (its Zalo group) when it has one, else its linked cadres; leaders for an escalation. */
-  async function recipients(orgId: string, unitId: string | null, role: PersonRole): Promise<{ identityId?: string; threadId?: string }[]> {
-    if (unitId && role === "cadre") {
-      const groups = await store.chats.groupsOfUnit(orgId, unitId);
-      if (groups.length > 0) return groups.map((g) => ({ threadId: g.id }));
-    }
-    return (await store.chats.reachable(orgId, role, unitId ?? undefined)).map((r) => ({ identityId: r.identityId }));
-  }
-
   /** The org's own policy and calendar over the defaults (a bad setting keeps the defaults). */
   async function settingsOf(orgId: string) {
     const org = await store.orgs.byId(orgId);
@@ -65,60 +56,100 @@ export function createPlanner(deps: PlannerDeps) {
   }
 
   return {
-    /** Writes every reminder the policy gives open assignments within the horizon; returns how many were new. */
+    /**
+     * Writes every reminder the policy gives open assignments within the horizon, in one pass
+     * and one bulk insert per 2,000 rows; returns how many were new.
+     */
     async plan(orgId: string): Promise<number> {
       const now = clock.now();
       const until = new Date(now.getTime() + (deps.horizonDays ?? 35) * 86_400_000);
-      let created = 0;
       const own = await settingsOf(orgId);
+      const occurrencesOf = new Map<string, Occurrence[]>();
+      for (const o of await store.tracking.openOccurrences(orgId)) occurrencesOf.set(o.assignmentId, [...(occurrencesOf.get(o.assignmentId) ?? []), o]);
+      const rows: Parameters<Store["outbound"]["planReminders"]>[0] = [];
+      const known = await store.outbound.reminderKeys(orgId);
+      // Assignments sharing a due day (most of a directive) share a plan: the calendar is asked once.
+      const byDueDay = new Map<string, ReturnType<typeof planReminders>>();
       for (const row of await store.tracking.board(orgId)) {
         if (row.assignment.status === "done") continue;
-        const occurrences = (await store.tracking.occurrences(orgId, row.assignment.id)).filter((o) => o.status !== "done");
-        const planned = planReminders({ dueDate: row.assignment.dueDate, occurrences }, { from: now, until }, own.policy, own.calendar);
-        for (const r of planned) {
+        const occurrences = occurrencesOf.get(row.assignment.id) ?? [];
+        const cacheKey = occurrences.length === 0 ? (row.assignment.dueDate ?? "none") : null;
+        const plan = (cacheKey && byDueDay.get(cacheKey)) || planReminders({ dueDate: row.assignment.dueDate, occurrences }, { from: now, until }, own.policy, own.calendar);
+        if (cacheKey) byDueDay.set(cacheKey, plan);
+        for (const r of plan) {
+          const dedupeKey = `${row.assignment.id}-${r.kind}-${r.day}`;
+          if (known.has(dedupeKey)) continue;
           const occurrence = r.kind === "occurrence" ? occurrences.find((o) => o.dueDate > r.day) : undefined;
-          const reminder = await store.outbound.planReminder({
+          rows.push({
             orgId,
             assignmentId: row.assignment.id,
             occurrenceId: occurrence?.id ?? null,
             kind: r.kind,
             plannedAt: r.at,
             // Deterministic: the same rule for the same day is one reminder, however often we plan.
-            dedupeKey: `${row.assignment.id}-${r.kind}-${r.day}`,
+            dedupeKey,
           });
-          if (reminder) created++;
         }
       }
-      return created;
+      return (await store.outbound.planReminders(rows)).length;
     },
 
-    /** Turns due reminders into outbox messages (once each); returns what to deliver. */
-    async fire(orgId: string, limit = 2_000): Promise<DeliveryRoute[]> {
+    /** The moments pending reminders are due (the queue wakes at each; Redis may have lost them). */
+    moments(orgId: string): Promise<Date[]> {
+      return store.outbound.pendingMoments(orgId, new Date(clock.now().getTime() + (deps.horizonDays ?? 35) * 86_400_000));
+    },
+
+    /**
+     * Turns the due reminders into outbox messages (each once, claimed in one statement) for
+     * the unit's bound group or its cadres, the team on duty, or leaders; returns what to deliver.
+     */
+    async fire(orgId: string, limit = 5_000): Promise<DeliveryRoute[]> {
       const now = clock.now();
       const today = localDay(now);
-      const board = await store.tracking.board(orgId);
+      // Claim first (one statement): two workers firing at once send each reminder once.
+      const due = await store.outbound.claimDue(orgId, now, limit);
+      if (due.length === 0) return [];
+      const board = new Map((await store.tracking.boardRows(orgId, [...new Set(due.map((r) => r.assignmentId))])).map((r) => [r.assignment.id, r]));
+      // Reported done (or its directive archived) since planning: nothing to remind.
+      const isStale = (r: { assignmentId: string }) => (board.get(r.assignmentId)?.assignment.status ?? "done") === "done";
+      await store.outbound.cancelReminders(orgId, due.filter(isStale).map((r) => r.id));
+      const mine = due.filter((r) => !isStale(r));
+      if (mine.length === 0) return [];
+
+      const bound = await store.chats.boundGroups(orgId);
+      const groups = new Map<string, string[]>();
+      for (const g of bound) if (g.unitId) groups.set(g.unitId, [...(groups.get(g.unitId) ?? []), g.id]);
+      const cadres = new Map<string, { identityId: string; channel: Channel }[]>();
+      for (const r of await store.chats.reachableByUnit(orgId, "cadre")) cadres.set(r.unitId, [...(cadres.get(r.unitId) ?? []), r]);
+      const leaders = mine.some((r) => r.kind === "escalation") ? await store.chats.reachable(orgId, "leader") : [];
+      const occurrences = mine.some((r) => r.occurrenceId) ? new Map((await store.tracking.openOccurrences(orgId)).map((o) => [o.id, o])) : new Map<string, Occurrence>();
+      const unitNames = new Map((await store.units.list(orgId)).map((u) => [u.id, u.name]));
+      const threadChannel = new Map(bound.map((g) => [g.id, g.channel]));
+
       const out: Parameters<Store["outbound"]["enqueueMany"]>[0] = [];
-      for (const reminder of await store.outbound.dueReminders(orgId, now, limit)) {
-        const row = board.find((r) => r.assignment.id === reminder.assignmentId);
-        if (!row || row.assignment.status === "done") {
-          await store.outbound.setReminderStatus(orgId, reminder.id, "pending", "cancelled");
-          continue;
-        }
-        // Claim first: two workers firing at once send it once.
-        if (!(await store.outbound.setReminderStatus(orgId, reminder.id, "pending", "queued"))) continue;
-        const occurrence = reminder.occurrenceId
-          ? (await store.tracking.occurrences(orgId, row.assignment.id)).find((o) => o.id === reminder.occurrenceId)
-          : undefined;
-        const teamUnit = occurrence?.onDutyUnitId ? (await store.units.list(orgId)).find((u) => u.id === occurrence.onDutyUnitId) : undefined;
-        const to =
+      const channels: Channel[] = [];
+      for (const reminder of mine) {
+        const row = board.get(reminder.assignmentId);
+        if (!row) continue;
+        const occurrence = reminder.occurrenceId ? occurrences.get(reminder.occurrenceId) : undefined;
+        const teamId = occurrence?.onDutyUnitId ?? null;
+        const unitId = teamId ?? row.unit.id;
+        const text = reminderText(row, reminder.kind, today, teamId ? (unitNames.get(teamId) ?? null) : null) + (occurrence ? ` (hạn ${viDate(occurrence.dueDate)})` : "");
+        const base = { orgId, text, reminderId: reminder.id, itemId: row.item.id };
+        const to: { identityId?: string; threadId?: string; channel: Channel }[] =
           reminder.kind === "escalation"
-            ? await recipients(orgId, null, "leader")
-            : await recipients(orgId, teamUnit?.id ?? row.unit.id, "cadre");
-        const text = reminderText(row, reminder.kind, today, teamUnit?.name ?? null) + (occurrence ? ` (hạn ${viDate(occurrence.dueDate)})` : "");
-        out.push(...to.map((r) => ({ orgId, identityId: r.identityId ?? null, threadId: r.threadId ?? null, text, reminderId: reminder.id, itemId: row.item.id })));
+            ? leaders
+            : groups.has(unitId)
+              ? // A unit bound to its Zalo group is reminded there, where its people talk.
+                (groups.get(unitId) ?? []).map((threadId) => ({ threadId, channel: threadChannel.get(threadId) ?? "zalo" }))
+              : (cadres.get(unitId) ?? []);
+        for (const r of to) {
+          out.push({ ...base, identityId: r.identityId ?? null, threadId: r.threadId ?? null });
+          channels.push(r.channel);
+        }
       }
       const ids = await store.outbound.enqueueMany(out);
-      return store.outbound.routes(orgId, ids);
+      return ids.map((id, i) => ({ orgId, id, channel: channels[i] ?? "simulator" }));
     },
   };
 }

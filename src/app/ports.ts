@@ -147,7 +147,11 @@ export interface ChatRepository {
    * The account to reach each person holding a role (optionally only members of one unit): their
    * most recently active linked account. People with no linked account are left out.
    */
-  reachable(orgId: string, role: PersonRole, unitId?: string): Promise<{ personId: string; identityId: string }[]>;
+  reachable(orgId: string, role: PersonRole, unitId?: string): Promise<{ personId: string; identityId: string; channel: Channel }[]>;
+  /** `reachable` for every unit at once: each member holding the role, with their account. */
+  reachableByUnit(orgId: string, role: PersonRole): Promise<{ unitId: string; personId: string; identityId: string; channel: Channel }[]>;
+  /** Every group thread bound to a unit. */
+  boundGroups(orgId: string): Promise<Thread[]>;
   /** People holding a role (office, leader…), for notifications. */
   personsWithRole(orgId: string, role: PersonRole): Promise<Person[]>;
   thread(orgId: string, channel: Channel, externalId: string): Promise<Thread | null>;
@@ -235,8 +239,12 @@ export interface TrackingRepository {
     onDutyUnitId?: string | null;
   }): Promise<Occurrence>;
   occurrences(orgId: string, assignmentId: string): Promise<Occurrence[]>;
+  /** Every occurrence of the org not yet done, for planning in one pass. */
+  openOccurrences(orgId: string): Promise<Occurrence[]>;
   /** Every assignment of the org's active directives, with item, unit and directive. */
   board(orgId: string): Promise<BoardRow[]>;
+  /** The board rows of these assignments only. */
+  boardRows(orgId: string, assignmentIds: string[]): Promise<BoardRow[]>;
   pendingExtensions(orgId: string): Promise<Extension[]>;
   /** Approves (moving the assignment's due date) or rejects a requested extension, once. */
   decideExtension(input: {
@@ -311,6 +319,22 @@ export interface OutboundRepository {
     plannedAt: Date;
     dedupeKey: string;
   }): Promise<Reminder | null>;
+  /** Many at once (ON CONFLICT DO NOTHING); returns only the rows that were new. */
+  planReminders(rows: {
+    orgId: string;
+    assignmentId: string;
+    occurrenceId?: string | null;
+    kind: ReminderKind;
+    plannedAt: Date;
+    dedupeKey: string;
+  }[]): Promise<Reminder[]>;
+  /** The dedupe keys of the org's reminders (planning skips them before inserting). */
+  reminderKeys(orgId: string): Promise<Set<string>>;
+  /** The distinct moments of the org's pending reminders up to `until` (what the queue must wake for). */
+  pendingMoments(orgId: string, until: Date): Promise<Date[]>;
+  /** Due pending reminders → queued, oldest first, in one statement (SKIP LOCKED): each is claimed by one caller. */
+  claimDue(orgId: string, now: Date, limit: number): Promise<Reminder[]>;
+  cancelReminders(orgId: string, ids: string[]): Promise<void>;
   reminders(orgId: string, assignmentId: string): Promise<Reminder[]>;
   /** Pending reminders whose moment has come, oldest first. */
   dueReminders(orgId: string, now: Date, limit: number): Promise<Reminder[]>;

@@ -70,7 +70,7 @@ export const configSchema = z.object({
     .default("messenger=20,zalo_bot=10,zalo=0.25,simulator=200")
     .refine((v) => Object.values(parseRates(v)).every((n) => n !== undefined && n > 0 && n <= 1_000))
     .describe("channel=sends per second, comma-separated, each 0-1000 (e.g. messenger=20,zalo_bot=10,zalo=0.25,simulator=200); Messenger's high-volume state starts near 40/s"),
-  DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16).describe("1-256 (deliveries in flight per channel and worker process)"),
+  DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32).describe("1-256 (deliveries in flight per channel and worker process)"),
   DELIVERY_LOCK_MS: z.coerce
     .number()
     .int()

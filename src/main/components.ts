@@ -239,6 +239,11 @@ export async function startWorker(config: Config, lifecycle: Lifecycle, logger: 
         for (const org of await store.orgs.all()) n += await planner.plan(org.id);
         return n;
       },
+      async moments() {
+        const out: Date[] = [];
+        for (const org of await store.orgs.all()) out.push(...(await planner.moments(org.id)));
+        return out;
+      },
       fire: () => forEveryOrg((orgId) => planner.fire(orgId)),
       digest: () => forEveryOrg((orgId) => digest.send(orgId)),
       digestCron: config.DIGEST_CRON,

@@ -3,7 +3,7 @@
  * Every query is scoped by orgId.
  */
 import { createHash, randomBytes, randomInt } from "node:crypto";
-import { and, arrayContains, asc, count, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, max, or, sql } from "drizzle-orm";
+import { and, arrayContains, asc, count, desc, eq, gt, gte, inArray, isNotNull, ne, type SQL, isNull, lt, lte, max, or, sql } from "drizzle-orm";
 import type { DeliveryRoute, Store } from "../app/ports.ts";
 import type { Channel } from "../domain/entities.ts";
 import type { Db } from "./db.ts";
@@ -15,6 +15,36 @@ function routesOf(rows: { orgId: string; id: string; identityChannel: Channel | 
     const channel = r.identityChannel ?? r.threadChannel;
     return channel ? [{ orgId: r.orgId, id: r.id, channel }] : [];
   });
+}
+
+/** Assignments with their item, unit and (active) directive: the status board's rows. */
+function boardQuery(db: Db, where: SQL | undefined) {
+  return db
+          .select({
+            assignment: t.assignments,
+            item: {
+              id: t.items.id,
+              ref: t.items.ref,
+              summary: t.items.summary,
+              text: t.items.text,
+              parentRef: t.items.parentRef,
+              deadline: t.items.deadline,
+            },
+            unit: { id: t.units.id, name: t.units.name },
+            directive: {
+              id: t.directives.id,
+              number: t.directives.number,
+              docType: t.directives.docType,
+              issuedDate: t.directives.issuedDate,
+              activatedAt: t.directives.activatedAt,
+            },
+          })
+          .from(t.assignments)
+          .innerJoin(t.items, eq(t.items.id, t.assignments.itemId))
+          .innerJoin(t.units, eq(t.units.id, t.assignments.unitId))
+          .innerJoin(t.directives, eq(t.directives.id, t.items.directiveId))
+          .where(and(where, eq(t.directives.status, "active")))
+          .orderBy(desc(t.directives.activatedAt), asc(t.items.position), asc(t.units.name));
 }
 
 function one<T>(rows: T[], what: string): T {
@@ -203,6 +233,27 @@ export function createStore(db: Db): Store {
           "chats.bindThread",
         );
       },
+      async reachableByUnit(orgId, role) {
+        return db
+          .selectDistinctOn([t.unitMemberships.unitId, t.persons.id], {
+            unitId: t.unitMemberships.unitId,
+            personId: t.persons.id,
+            identityId: t.identities.id,
+            channel: t.identities.channel,
+          })
+          .from(t.persons)
+          .innerJoin(t.identities, and(eq(t.identities.personId, t.persons.id), eq(t.identities.orgId, orgId)))
+          .innerJoin(t.unitMemberships, eq(t.unitMemberships.personId, t.persons.id))
+          .where(and(eq(t.persons.orgId, orgId), arrayContains(t.persons.roles, [role])))
+          .orderBy(t.unitMemberships.unitId, t.persons.id, sql`${t.identities.lastInboundAt} desc nulls last`);
+      },
+      async boundGroups(orgId) {
+        return db
+          .select()
+          .from(t.threads)
+          .where(and(eq(t.threads.orgId, orgId), isNotNull(t.threads.unitId), eq(t.threads.kind, "group")))
+          .orderBy(asc(t.threads.createdAt));
+      },
       async groupsOfUnit(orgId, unitId) {
         return db
           .select()
@@ -235,13 +286,13 @@ export function createStore(db: Db): Store {
           .select()
           .from(t.identities)
           .where(and(eq(t.identities.orgId, orgId), eq(t.identities.personId, personId)))
-          .orderBy(desc(t.identities.lastInboundAt));
+          .orderBy(sql`${t.identities.lastInboundAt} desc nulls last`);
       },
       async reachable(orgId, role, unitId) {
         // One query instead of a lookup per person (and per membership) on every fan-out.
         const conditions = [eq(t.persons.orgId, orgId), arrayContains(t.persons.roles, [role])];
         const base = db
-          .selectDistinctOn([t.persons.id], { personId: t.persons.id, identityId: t.identities.id })
+          .selectDistinctOn([t.persons.id], { personId: t.persons.id, identityId: t.identities.id, channel: t.identities.channel })
           .from(t.persons)
           .innerJoin(t.identities, and(eq(t.identities.personId, t.persons.id), eq(t.identities.orgId, orgId)));
         const query = unitId
@@ -249,7 +300,7 @@ export function createStore(db: Db): Store {
               .innerJoin(t.unitMemberships, and(eq(t.unitMemberships.personId, t.persons.id), eq(t.unitMemberships.unitId, unitId)))
               .where(and(...conditions))
           : base.where(and(...conditions));
-        return query.orderBy(t.persons.id, desc(t.identities.lastInboundAt));
+        return query.orderBy(t.persons.id, sql`${t.identities.lastInboundAt} desc nulls last`);
       },
       async personsWithRole(orgId, role) {
         return db
@@ -482,33 +533,19 @@ export function createStore(db: Db): Store {
           .where(and(eq(t.occurrences.orgId, orgId), eq(t.occurrences.assignmentId, assignmentId)))
           .orderBy(asc(t.occurrences.periodStart));
       },
-      async board(orgId) {
+      async openOccurrences(orgId) {
         return db
-          .select({
-            assignment: t.assignments,
-            item: {
-              id: t.items.id,
-              ref: t.items.ref,
-              summary: t.items.summary,
-              text: t.items.text,
-              parentRef: t.items.parentRef,
-              deadline: t.items.deadline,
-            },
-            unit: { id: t.units.id, name: t.units.name },
-            directive: {
-              id: t.directives.id,
-              number: t.directives.number,
-              docType: t.directives.docType,
-              issuedDate: t.directives.issuedDate,
-              activatedAt: t.directives.activatedAt,
-            },
-          })
-          .from(t.assignments)
-          .innerJoin(t.items, eq(t.items.id, t.assignments.itemId))
-          .innerJoin(t.units, eq(t.units.id, t.assignments.unitId))
-          .innerJoin(t.directives, eq(t.directives.id, t.items.directiveId))
-          .where(and(eq(t.assignments.orgId, orgId), eq(t.directives.status, "active")))
-          .orderBy(desc(t.directives.activatedAt), asc(t.items.position), asc(t.units.name));
+          .select()
+          .from(t.occurrences)
+          .where(and(eq(t.occurrences.orgId, orgId), ne(t.occurrences.status, "done")))
+          .orderBy(asc(t.occurrences.periodStart));
+      },
+      async board(orgId) {
+        return boardQuery(db, eq(t.assignments.orgId, orgId));
+      },
+      async boardRows(orgId, assignmentIds) {
+        if (assignmentIds.length === 0) return [];
+        return boardQuery(db, and(eq(t.assignments.orgId, orgId), inArray(t.assignments.id, assignmentIds)));
       },
       async pendingExtensions(orgId) {
         return db
@@ -629,6 +666,52 @@ export function createStore(db: Db): Store {
           .onConflictDoNothing({ target: [t.reminders.orgId, t.reminders.dedupeKey] })
           .returning();
         return row ?? null;
+      },
+      async planReminders(rows) {
+        const created = [];
+        for (let i = 0; i < rows.length; i += 2_000) {
+          created.push(
+            ...(await db
+              .insert(t.reminders)
+              .values(rows.slice(i, i + 2_000))
+              .onConflictDoNothing({ target: [t.reminders.orgId, t.reminders.dedupeKey] })
+              .returning()),
+          );
+        }
+        return created;
+      },
+      async reminderKeys(orgId) {
+        const rows = await db.select({ key: t.reminders.dedupeKey }).from(t.reminders).where(eq(t.reminders.orgId, orgId));
+        return new Set(rows.map((r) => r.key));
+      },
+      async pendingMoments(orgId, until) {
+        const rows = await db
+          .selectDistinct({ at: t.reminders.plannedAt })
+          .from(t.reminders)
+          .where(and(eq(t.reminders.orgId, orgId), eq(t.reminders.status, "pending"), lte(t.reminders.plannedAt, until)))
+          .orderBy(asc(t.reminders.plannedAt));
+        return rows.map((r) => r.at);
+      },
+      async claimDue(orgId, now, limit) {
+        const due = db
+          .select({ id: t.reminders.id })
+          .from(t.reminders)
+          .where(and(eq(t.reminders.orgId, orgId), eq(t.reminders.status, "pending"), lte(t.reminders.plannedAt, now)))
+          .orderBy(asc(t.reminders.plannedAt))
+          .limit(limit)
+          .for("update", { skipLocked: true });
+        return db
+          .update(t.reminders)
+          .set({ status: "queued" })
+          .where(inArray(t.reminders.id, due))
+          .returning();
+      },
+      async cancelReminders(orgId, ids) {
+        if (ids.length === 0) return;
+        await db
+          .update(t.reminders)
+          .set({ status: "cancelled" })
+          .where(and(eq(t.reminders.orgId, orgId), inArray(t.reminders.id, ids), inArray(t.reminders.status, ["pending", "queued"])));
       },
       async reminders(orgId, assignmentId) {
         return db

@@ -70,7 +70,7 @@ describe("reminder jobs", () => {
     const schedulers = await workers.queues.get("reminders")?.getJobSchedulers();
     expect(schedulers?.map((s) => [s.key, s.pattern ?? null, s.tz ?? null]).sort()).toEqual([
       ["reminders-fire-v1", null, null],
-      ["reminders-plan-v1", "0 5 * * *", "Asia/Ho_Chi_Minh"],
+      ["reminders-plan-v2", "*/15 * * * *", "Asia/Ho_Chi_Minh"],
     ]);
     const sentTexts = async () => {
       const rows: unknown = await test.database.db.execute(sql`select text from outbound_messages where identity_id = ${cadreIdentity} and status = 'sent'`);
