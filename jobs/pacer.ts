@@ -65,6 +65,7 @@ export function createPacer(
   // second over the limit.
   const perWindow = Math.max(1, Math.floor(perSecond * (1 - (options.headroom ?? 0.01))));
   let seq = 0;
+  const recent: number[] = [];
   const token = `${process.pid}-${Math.random().toString(36).slice(2)}`;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   return {
@@ -75,8 +76,20 @@ export function createPacer(
       const member = `${token}-${seq++}`;
       for (;;) {
         const again = Number(await redis.eval(ADMIT, 1, windowKey, String(perWindow), member));
-        if (again === 0) return;
+        if (again === 0) break;
         await sleep(Math.max(1, again / 1000));
+      }
+      // The same count on this process's clock, checked and recorded with no await before the
+      // caller's channel call: a reply from Redis handled late (a busy event loop) cannot bunch
+      // this process's sends.
+      for (;;) {
+        const now = performance.now();
+        while (recent.length > 0 && now - (recent[0] ?? 0) >= 1_000) recent.shift();
+        if (recent.length < perWindow) {
+          recent.push(now);
+          return;
+        }
+        await sleep(Math.max(1, 1_000 - (now - (recent[0] ?? now))));
       }
     },
   };

@@ -7,6 +7,7 @@
  * echo can be found by metadata. Anything but `POST {VERSION}/me/messages` gets Graph's
  * "Unknown path components" error (code 2500).
  */
+import { createHmac } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { GraphErrorBody, SendRequest, SendResponse } from "../../bots/messenger/types.ts";
@@ -87,10 +88,11 @@ async function readBody(req: IncomingMessage): Promise<string> {
  * await sendOnce({ baseUrl: graph.baseUrl, pageToken: "t" }, request); // retry; the next one succeeds
  * await graph.close();
  */
-export async function startFakeGraph(): Promise<FakeGraph> {
+export async function startFakeGraph(options: { echoTo?: EchoTarget } = {}): Promise<FakeGraph> {
   const requests: RecordedRequest[] = [];
   const delivered: DeliveredMessage[] = [];
   const queue: ScriptedResponse[] = [];
+  const echoes = options.echoTo ? startEchoes(options.echoTo) : null;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const raw = await readBody(req);
@@ -100,6 +102,7 @@ export async function startFakeGraph(): Promise<FakeGraph> {
     const deliver = (): SendResponse => {
       const answer = { recipient_id: body.recipient.id, message_id: `m_${n}` };
       delivered.push({ recipientId: answer.recipient_id, messageId: answer.message_id, metadata: body.message.metadata });
+      echoes?.add(answer.message_id, body);
       return answer;
     };
     const json = (status: number, value: unknown) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(value));
@@ -140,8 +143,60 @@ export async function startFakeGraph(): Promise<FakeGraph> {
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
+        echoes?.stop();
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
       }),
+  };
+}
+
+/** Where the fake sends message echoes: the app's webhook, signed like Meta signs it. */
+export interface EchoTarget {
+  url: string;
+  appSecret: string;
+  pageId: string;
+}
+
+/**
+ * Echoes the way the platform sends them: a signed `is_echo` webhook per delivered message,
+ * carrying our metadata, retried every 100 ms until the app answers 200 (Meta retries too).
+ */
+function startEchoes(target: EchoTarget) {
+  const pending: { mid: string; body: SendRequest }[] = [];
+  let busy = false;
+  const flush = async () => {
+    if (busy || pending.length === 0) return;
+    busy = true;
+    const batch = pending.slice(0, 200);
+    const now = Date.now();
+    const payload = JSON.stringify({
+      object: "page",
+      entry: [
+        {
+          id: target.pageId,
+          time: now,
+          messaging: batch.map((e) => ({
+            sender: { id: target.pageId },
+            recipient: { id: e.body.recipient.id },
+            timestamp: now,
+            message: { mid: e.mid, is_echo: true, app_id: 1, metadata: e.body.message.metadata, text: "text" in e.body.message ? e.body.message.text : "" },
+          })),
+        },
+      ],
+    });
+    const signature = `sha256=${createHmac("sha256", target.appSecret).update(payload).digest("hex")}`;
+    try {
+      const res = await fetch(target.url, { method: "POST", headers: { "content-type": "application/json", "x-hub-signature-256": signature }, body: payload, signal: AbortSignal.timeout(2_000) });
+      if (res.ok) pending.splice(0, batch.length);
+    } catch {
+      // The app is down: try again on the next tick, as the platform would.
+    } finally {
+      busy = false;
+    }
+  };
+  const timer = setInterval(() => void flush(), 100);
+  return {
+    add: (mid: string, body: SendRequest) => pending.push({ mid, body }),
+    stop: () => clearInterval(timer),
   };
 }
