@@ -12,7 +12,6 @@ import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { createDelivery, createPlanner } from "../src/app/index.ts";
 import type { ChannelGateway, Clock } from "../src/app/ports.ts";
-import type { Channel } from "../src/domain/entities.ts";
 import { createStore } from "../src/store/index.ts";
 import * as t from "../src/store/schema.ts";
 import { createRedis, startWorkers } from "../jobs/index.ts";
@@ -114,20 +113,25 @@ async function main() {
     const end = Date.now() + ms;
     while (!(await ok()) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
   };
-  const countSql = async (q: ReturnType<typeof sql>) => Number(((await db.execute(q)) as unknown as { rows: { n: string }[] }).rows[0]?.n ?? 0);
+  const rowsOf = async <T>(q: ReturnType<typeof sql>): Promise<T[]> => {
+    const result: unknown = await db.execute(q);
+    return (result as { rows: T[] }).rows;
+  };
+  const countSql = async (q: ReturnType<typeof sql>) => Number((await rowsOf<{ n: string }>(q))[0]?.n ?? 0);
   await waitFor(async () => (await countSql(sql`select count(*) as n from outbound_messages where org_id = ${orgId}`)) >= 2_000, 20_000);
-  const late = ((await db.execute(sql`select extract(epoch from (m.created_at - r.planned_at)) * 1000 as ms from outbound_messages m join reminders r on r.id = m.reminder_id where m.org_id = ${orgId}`)) as unknown as { rows: { ms: string }[] }).rows.map((r) => Number(r.ms));
+  const late = (await rowsOf<{ ms: string }>(sql`select extract(epoch from (m.created_at - r.planned_at)) * 1000 as ms from outbound_messages m join reminders r on r.id = m.reminder_id where m.org_id = ${orgId}`)).map((r) => Number(r.ms));
   console.log(`fire: ${late.length} reminders due at one moment → outbox; lateness p50 ${percentile(late, 50).toFixed(0)} ms, p99 ${percentile(late, 99).toFixed(0)} ms, max ${Math.max(...late).toFixed(0)} ms`);
   // Let those 2,000 go out (10 s at 200/s) before the big run.
   await waitFor(async () => (await countSql(sql`select count(*) as n from outbound_messages where org_id = ${orgId} and status = 'pending'`)) === 0, 30_000);
   channel.sends.length = 0;
 
+  if (process.env.ONLY_FIRE) { await workers.close(); connection.disconnect(); await test.drop(); return; }
   // 3. 10,000 deliveries at 200/s.
   const identities = await db.select({ id: t.identities.id }).from(t.identities).where(sql`org_id = ${orgId}`);
   const rows = Array.from({ length: 10_000 }, (_, i) => ({ orgId, identityId: identities[i % identities.length]?.id ?? null, text: `Thông báo ${i}` }));
   t0 = performance.now();
   const ids = await store.outbound.enqueueMany(rows);
-  await workers.dispatch(ids.map((id) => ({ orgId, id, channel: "simulator" as Channel })));
+  await workers.dispatch(ids.map((id) => ({ orgId, id, channel: "simulator" as const })));
   console.log(`queue: 10,000 outbox rows written and queued in ${(performance.now() - t0).toFixed(0)} ms`);
   await waitFor(async () => channel.sends.length >= 10_000 && (await countSql(sql`select count(*) as n from outbound_messages where org_id = ${orgId} and status = 'pending'`)) === 0, 120_000);
   console.log("deliver 10,000 at 200/s:", rateFigures(channel.sends, new Set(ids)));
@@ -155,7 +159,7 @@ async function main() {
   });
   const simIds = await store.outbound.enqueueMany(Array.from({ length: 2_000 }, (_, i) => ({ orgId, identityId: identities[i % 100]?.id ?? null, text: `A ${i}` })));
   const fbIds = await store.outbound.enqueueMany(Array.from({ length: 2_000 }, (_, i) => ({ orgId, identityId: fb[i % 100]?.id ?? null, text: `B ${i}` })));
-  await workers2.dispatch([...simIds.map((id) => ({ orgId, id, channel: "simulator" as Channel })), ...fbIds.map((id) => ({ orgId, id, channel: "messenger" as Channel }))]);
+  await workers2.dispatch([...simIds.map((id) => ({ orgId, id, channel: "simulator" as const })), ...fbIds.map((id) => ({ orgId, id, channel: "messenger" as const }))]);
   await waitFor(async () => a.sends.length >= 2_000 && b.sends.length >= 2_000, 60_000);
   console.log("two channels, simulator at 200/s:", rateFigures(a.sends, new Set(simIds)));
   console.log("two channels, messenger at 100/s:", rateFigures(b.sends, new Set(fbIds)));

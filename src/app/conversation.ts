@@ -11,6 +11,7 @@ import { dueText, shorten, splitMessages, statusText, timing, timingText } from 
 import { localDay, viDate } from "../domain/time.ts";
 import { orgUnitDefs } from "./intake.ts";
 import { BroadcastError, createBroadcasts, type BroadcastRequest } from "./broadcasts.ts";
+import { createGroups, GroupBindingError } from "./groups.ts";
 import type { Clock, Dispatch, InboundHandler, IncomingMessage, Reply, Store } from "./ports.ts";
 
 export interface ConversationLimits {
@@ -114,6 +115,7 @@ export function createConversation(deps: ConversationDeps) {
   const { store, clock } = deps;
   const limits = deps.limits ?? { maxLines: 15, maxChars: 2000 };
   const broadcasts = createBroadcasts({ store, clock, ...(deps.dispatch ? { dispatch: deps.dispatch } : {}) });
+  const groups = createGroups({ store, clock });
 
   interface Ctx {
     msg: IncomingMessage;
@@ -194,7 +196,7 @@ export function createConversation(deps: ConversationDeps) {
       lines.push("• /tinhhinh · tình hình nv 6 · tình hình hội CCB", "• /quahan — việc quá hạn", "• /chuabaocao [6] — ai chưa báo cáo");
       lines.push("• /nhacnho 6 — nhắc các đơn vị chưa báo cáo");
     }
-    if (hasRole(person, "office")) lines.push("• /thongbao <nội dung> — gửi thông báo cho các đơn vị");
+    if (hasRole(person, "office")) lines.push("• /thongbao <nội dung> — gửi thông báo cho các đơn vị", "• /gannhom <đơn vị> — (gõ trong nhóm Zalo) gắn nhóm với đơn vị");
     if (hasRole(person, "leader")) lines.push("• duyệt gia hạn 6 · không duyệt gia hạn 6");
     lines.push("Có thể gõ không dấu, không cần dấu /.");
     return lines;
@@ -437,6 +439,22 @@ export function createConversation(deps: ConversationDeps) {
     }
   }
 
+  /** "/gannhom Hội CCB" typed by office inside a group: the group now speaks for that unit. */
+  async function bindGroup(ctx: Ctx, person: Person, it: Interpretation) {
+    if (ctx.thread.kind !== "group") {
+      return say(ctx, "Lệnh /gannhom chỉ dùng trong nhóm chat của đơn vị: hãy gõ lệnh trong nhóm Zalo cần gắn, ví dụ: /gannhom Hội CCB.");
+    }
+    if (!it.text) return say(ctx, "Gắn nhóm này với đơn vị nào? Ví dụ: /gannhom Hội CCB.");
+    try {
+      const { unit } = await groups.bind(ctx.msg.orgId, ctx.thread.id, it.text, `person:${person.id}`);
+      ctx.thread = { ...ctx.thread, unitId: unit?.id ?? null };
+      return say(ctx, `Đã gắn nhóm này với ${unit?.name ?? it.text}. Báo cáo trong nhóm sẽ tính cho đơn vị này.`, { quote: true });
+    } catch (err) {
+      if (err instanceof GroupBindingError) return say(ctx, err.code === "unit_not_found" ? `Không tìm thấy đơn vị "${it.text}". Hãy ghi đúng tên đơn vị, ví dụ: /gannhom Hội CCB.` : err.message);
+      throw err;
+    }
+  }
+
   async function decideExtension(ctx: Ctx, person: Person, it: Interpretation): Promise<boolean> {
     const decision = isDecision(ctx.msg.text);
     if (!decision) return false;
@@ -656,6 +674,9 @@ export function createConversation(deps: ConversationDeps) {
       case "broadcast":
         if (!hasRole(person, "office")) return refuse(ctx, ["office"]);
         return broadcast(ctx, person, it);
+      case "bind_group":
+        if (!hasRole(person, "office")) return refuse(ctx, ["office"]);
+        return bindGroup(ctx, person, it);
       default:
         if (hasRole(person, "leader") && (await decideExtension(ctx, person, it))) return;
         // Thanks and acknowledgements deserve a short answer, not the whole help.

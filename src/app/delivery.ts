@@ -56,11 +56,11 @@ export function createDelivery(deps: { store: Store; clock: Clock; gateways: Par
   async function targetOf(message: OutboundMessage) {
     if (message.identityId) {
       const identity = await store.chats.identityById(message.orgId, message.identityId);
-      return identity ? { channel: identity.channel, externalId: identity.externalId, lastInboundAt: identity.lastInboundAt, threadKind: "direct" as const, identity } : null;
+      return identity ? { channel: identity.channel, externalId: identity.externalId, lastInboundAt: identity.lastInboundAt, threadKind: "direct" as const, identity, unitId: null } : null;
     }
     if (message.threadId) {
       const thread = await store.chats.threadById(message.orgId, message.threadId);
-      return thread ? { channel: thread.channel, externalId: thread.externalId, lastInboundAt: null, threadKind: thread.kind, identity: null } : null;
+      return thread ? { channel: thread.channel, externalId: thread.externalId, lastInboundAt: null, threadKind: thread.kind, identity: null, unitId: thread.unitId } : null;
     }
     return null;
   }
@@ -112,9 +112,15 @@ export function createDelivery(deps: { store: Store; clock: Clock; gateways: Par
       }
       // A reminder carries its three answers as quick replies: a tap is a report on that item.
       const reminder = message.reminderId ? await store.outbound.reminder(orgId, message.reminderId) : null;
+      // A message about an item in a unit's group @mentions those of the unit who have not reported it.
+      const mentions =
+        target.threadKind === "group" && target.unitId && message.itemId
+          ? await store.chats.unreportedAccounts(orgId, target.unitId, message.itemId, channel)
+          : [];
       // The ledger knows a send is under way before the channel does: after a crash only the
       // messages marked here can be in doubt.
       await record(orgId, outboundMessageId, channel, [{ attempt: 1, outcome: "sending" }], previous);
+      // Nothing but the pacer between here and the channel call: the rate is kept at the call.
       await options.pace?.();
       const attempts = await gateway.send({
         orgId,
@@ -123,7 +129,10 @@ export function createDelivery(deps: { store: Store; clock: Clock; gateways: Par
         threadKind: target.threadKind,
         text: message.text,
         ...(reminder ? { choices: reportChoices(reminder.assignmentId) } : {}),
-        kind: "update",
+        ...(mentions.length > 0 ? { mentions } : {}),
+        ...(message.quoteExternalId ? { quoteExternalId: message.quoteExternalId } : {}),
+        // The conversation's answers carry both the thread and the account (or a quote); every other row is our own message.
+        kind: (message.threadId && message.identityId) || message.quoteExternalId ? "response" : "update",
       });
       await record(orgId, outboundMessageId, channel, attempts, previous);
       const final = attempts[attempts.length - 1];

@@ -21,3 +21,5 @@ export { createDigest, isoWeek, leaderDigest, officeDigest } from "./digest.ts";
 export type { Digest } from "./digest.ts";
 export { createOrgSettings, effectiveSettings, OrgSettingsError, orgSettingsSchema, parseOrgSettings } from "./org-settings.ts";
 export type { OrgSettings } from "./org-settings.ts";
+export { createGroups, GroupBindingError, resolveUnit } from "./groups.ts";
+export type { Groups } from "./groups.ts";

@@ -91,7 +91,7 @@ export function createPlanner(deps: PlannerDeps) {
           });
         }
       }
-      return (await store.outbound.planReminders(rows)).length;
+      return store.outbound.planReminders(rows);
     },
 
     /** The moments pending reminders are due (the queue wakes at each; Redis may have lost them). */
@@ -106,24 +106,33 @@ export function createPlanner(deps: PlannerDeps) {
     async fire(orgId: string, limit = 5_000): Promise<DeliveryRoute[]> {
       const now = clock.now();
       const today = localDay(now);
-      // Claim first (one statement): two workers firing at once send each reminder once.
-      const due = await store.outbound.claimDue(orgId, now, limit);
+      // Claim (one statement: two workers firing at once send each reminder once) while the rows
+      // and people it needs are read alongside, on other pool connections.
+      const [due, prefetched, bound, reachable, leaders, openOccurrences, units] = await Promise.all([
+        store.outbound.claimDue(orgId, now, limit),
+        store.tracking.dueBoardRows(orgId, now),
+        store.chats.boundGroups(orgId),
+        store.chats.reachableByUnit(orgId, "cadre"),
+        store.chats.reachable(orgId, "leader"),
+        store.tracking.openOccurrences(orgId),
+        store.units.list(orgId),
+      ]);
       if (due.length === 0) return [];
-      const board = new Map((await store.tracking.boardRows(orgId, [...new Set(due.map((r) => r.assignmentId))])).map((r) => [r.assignment.id, r]));
+      const board = new Map(prefetched.map((r) => [r.assignment.id, r]));
+      const missing = [...new Set(due.map((r) => r.assignmentId))].filter((id) => !board.has(id));
+      for (const r of await store.tracking.boardRows(orgId, missing)) board.set(r.assignment.id, r);
       // Reported done (or its directive archived) since planning: nothing to remind.
       const isStale = (r: { assignmentId: string }) => (board.get(r.assignmentId)?.assignment.status ?? "done") === "done";
       await store.outbound.cancelReminders(orgId, due.filter(isStale).map((r) => r.id));
       const mine = due.filter((r) => !isStale(r));
       if (mine.length === 0) return [];
 
-      const bound = await store.chats.boundGroups(orgId);
       const groups = new Map<string, string[]>();
       for (const g of bound) if (g.unitId) groups.set(g.unitId, [...(groups.get(g.unitId) ?? []), g.id]);
       const cadres = new Map<string, { identityId: string; channel: Channel }[]>();
-      for (const r of await store.chats.reachableByUnit(orgId, "cadre")) cadres.set(r.unitId, [...(cadres.get(r.unitId) ?? []), r]);
-      const leaders = mine.some((r) => r.kind === "escalation") ? await store.chats.reachable(orgId, "leader") : [];
-      const occurrences = mine.some((r) => r.occurrenceId) ? new Map((await store.tracking.openOccurrences(orgId)).map((o) => [o.id, o])) : new Map<string, Occurrence>();
-      const unitNames = new Map((await store.units.list(orgId)).map((u) => [u.id, u.name]));
+      for (const r of reachable) cadres.set(r.unitId, [...(cadres.get(r.unitId) ?? []), r]);
+      const occurrences = new Map(openOccurrences.map((o) => [o.id, o]));
+      const unitNames = new Map(units.map((u) => [u.id, u.name]));
       const threadChannel = new Map(bound.map((g) => [g.id, g.channel]));
 
       const out: Parameters<Store["outbound"]["enqueueMany"]>[0] = [];
@@ -148,7 +157,10 @@ export function createPlanner(deps: PlannerDeps) {
           channels.push(r.channel);
         }
       }
-      const ids = await store.outbound.enqueueMany(out);
+      // Parallel chunks (separate connections); ids stay in input order.
+      const chunks = [];
+      for (let i = 0; i < out.length; i += 500) chunks.push(out.slice(i, i + 500));
+      const ids = (await Promise.all(chunks.map((c) => store.outbound.enqueueMany(c)))).flat();
       return ids.map((id, i) => ({ orgId, id, channel: channels[i] ?? "simulator" }));
     },
   };

@@ -152,6 +152,13 @@ export interface ChatRepository {
   reachableByUnit(orgId: string, role: PersonRole): Promise<{ unitId: string; personId: string; identityId: string; channel: Channel }[]>;
   /** Every group thread bound to a unit. */
   boundGroups(orgId: string): Promise<Thread[]>;
+  /** Every group thread of the org, bound or not, oldest first (office binds them to units). */
+  groupThreads(orgId: string): Promise<Thread[]>;
+  /**
+   * The accounts on `channel` of the unit's cadres whose assignment for the item is still
+   * `not_reported`, with the person's name: whom a group reminder @mentions. One query.
+   */
+  unreportedAccounts(orgId: string, unitId: string, itemId: string, channel: Channel): Promise<{ externalId: string; name: string }[]>;
   /** People holding a role (office, leader…), for notifications. */
   personsWithRole(orgId: string, role: PersonRole): Promise<Person[]>;
   thread(orgId: string, channel: Channel, externalId: string): Promise<Thread | null>;
@@ -243,6 +250,8 @@ export interface TrackingRepository {
   openOccurrences(orgId: string): Promise<Occurrence[]>;
   /** Every assignment of the org's active directives, with item, unit and directive. */
   board(orgId: string): Promise<BoardRow[]>;
+  /** The board rows of assignments with a reminder due in the hour up to `now` (what firing needs). */
+  dueBoardRows(orgId: string, now: Date): Promise<BoardRow[]>;
   /** The board rows of these assignments only. */
   boardRows(orgId: string, assignmentIds: string[]): Promise<BoardRow[]>;
   pendingExtensions(orgId: string): Promise<Extension[]>;
@@ -319,7 +328,7 @@ export interface OutboundRepository {
     plannedAt: Date;
     dedupeKey: string;
   }): Promise<Reminder | null>;
-  /** Many at once (ON CONFLICT DO NOTHING); returns only the rows that were new. */
+  /** Many at once (ON CONFLICT DO NOTHING); returns how many were new. */
   planReminders(rows: {
     orgId: string;
     assignmentId: string;
@@ -327,7 +336,7 @@ export interface OutboundRepository {
     kind: ReminderKind;
     plannedAt: Date;
     dedupeKey: string;
-  }[]): Promise<Reminder[]>;
+  }[]): Promise<number>;
   /** The dedupe keys of the org's reminders (planning skips them before inserting). */
   reminderKeys(orgId: string): Promise<Set<string>>;
   /** The distinct moments of the org's pending reminders up to `until` (what the queue must wake for). */
@@ -622,6 +631,8 @@ export interface ChannelGateway {
     threadKind?: ThreadKind;
     /** People to @mention in a group (those who have not reported). */
     mentions?: { externalId: string; name: string }[];
+    /** The platform id of the message this one answers, to quote it (Zalo). */
+    quoteExternalId?: string | null;
     text: string;
     choices?: { title: string; payload: string }[];
     /** A reply to the person's own message, or a message of our own (reminder, notice). */

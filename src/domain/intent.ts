@@ -35,6 +35,7 @@ export type Intent =
   | "link"
   | "help"
   | "extend"
+  | "bind_group"
   | "unknown";
 
 /**
@@ -471,6 +472,10 @@ const COMMANDS: readonly CommandDef[] = [
   { key: "thongbao", intent: "broadcast" },
   { key: "guithongbao", intent: "broadcast" },
   { key: "tb", intent: "broadcast", slashOnly: true },
+  // Office, inside a Zalo group: "/gannhom Hội CCB" binds the group to that unit.
+  { key: "gannhom", intent: "bind_group" },
+  { key: "gannhomvoi", intent: "bind_group" },
+  { key: "gannhomcho", intent: "bind_group" },
 ];
 
 /** Optimal-string-alignment distance (one transposition counts as one edit), capped at max + 1. */
@@ -1075,6 +1080,14 @@ function fromCommand(
     return { ...out, intent, text: first ? tidy(core.src.slice(first.start)) : "" };
   }
   if (intent === "help") return { ...out, intent };
+  if (intent === "bind_group") {
+    // "/gannhom Hội CCB", "gan nhom: hoi ccb": the unit is the whole remainder (the app resolves
+    // names the dictionary does not know); `unit` is set when the dictionary knows it.
+    while (core.toks[rest]?.kind === "punct" && SEPARATORS.has(core.toks[rest]?.f ?? "")) rest++;
+    const first = core.toks[rest];
+    const u = first ? unitOf(core, ctx, "any", rest) : null;
+    return { ...out, intent, ...(u ?? {}), text: first ? tidy(core.src.slice(first.start)) : "" };
+  }
   if (intent === "remind" && !slash) {
     // "nhắc lại giúp em nhiệm vụ 6": asking for oneself, not reminding units.
     const near = core.toks.slice(rest, rest + 3).map((t) => t.f).join(" ");

@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Org, Person } from "../domain/entities.ts";
 import type { FailedDelivery } from "../app/ports.ts";
-import { BroadcastError, IntakeError, OrgSettingsError, type Broadcasts, type Intake } from "../app/index.ts";
+import { BroadcastError, GroupBindingError, IntakeError, OrgSettingsError, type Broadcasts, type Groups, type Intake } from "../app/index.ts";
 import { DirectiveFileError, MAX_DIRECTIVE_FILE_BYTES, readDirectiveBuffer } from "../files/index.ts";
 
 export interface OfficeApiDeps {
@@ -28,6 +28,8 @@ export interface OfficeApiDeps {
     get(orgId: string): Promise<Record<string, unknown>>;
     set(orgId: string, settings: unknown, actor: string): Promise<Record<string, unknown>>;
   };
+  /** Group threads (Zalo groups) and the unit each is bound to. */
+  groups?: Pick<Groups, "list" | "bind">;
 }
 
 interface Caller {
@@ -83,6 +85,8 @@ const broadcastSchema = z
   })
   .strict();
 const itemParams = z.object({ id: z.uuid(), itemId: z.uuid() });
+const threadsQuery = z.object({ kind: z.enum(["group"]).default("group") }).strict();
+const bindSchema = z.object({ unit: z.string().trim().min(1).max(200).nullable() }).strict();
 
 function parseOr400<T>(schema: z.ZodType<T>, value: unknown, reply: FastifyReply): T | undefined {
   const result = schema.safeParse(value);
@@ -281,6 +285,40 @@ export function officeApi(deps: OfficeApiDeps) {
       } catch (err) {
         if (err instanceof OrgSettingsError) return refuse(reply, 400, "invalid_settings", err.message, "invalid settings");
         throw err;
+      }
+    });
+
+    app.get("/api/threads", async (request, reply) => {
+      const query = parseOr400(threadsQuery, request.query, reply);
+      if (!query) return reply;
+      if (!deps.groups) return refuse(reply, 503, "unavailable", "Chức năng nhóm chat chưa được bật.", "groups not configured");
+      const rows = await deps.groups.list(caller(request).org.id);
+      return {
+        threads: rows.map(({ thread, unit }) => ({
+          id: thread.id,
+          channel: thread.channel,
+          externalId: thread.externalId,
+          kind: thread.kind,
+          title: thread.title,
+          unit: unit ? { id: unit.id, name: unit.name, key: unit.key } : null,
+        })),
+      };
+    });
+
+    app.put("/api/threads/:id/unit", async (request, reply) => {
+      const params = parseOr400(idParams, request.params, reply);
+      const body = params && parseOr400(bindSchema, request.body, reply);
+      if (!params || !body) return reply;
+      if (!deps.groups) return refuse(reply, 503, "unavailable", "Chức năng nhóm chat chưa được bật.", "groups not configured");
+      const { org, actor } = caller(request);
+      try {
+        const { thread, unit } = await deps.groups.bind(org.id, params.id, body.unit, actor);
+        return { thread: { id: thread.id, channel: thread.channel, externalId: thread.externalId, kind: thread.kind, title: thread.title, unit: unit ? { id: unit.id, name: unit.name, key: unit.key } : null } };
+      } catch (err) {
+        if (!(err instanceof GroupBindingError)) throw err;
+        const status = err.code === "not_a_group" ? 422 : 404;
+        const en = { thread_not_found: "thread not found", not_a_group: "only group threads can be bound to a unit", unit_not_found: "unit not found" }[err.code];
+        return refuse(reply, status, err.code, err.message, en);
       }
     });
 

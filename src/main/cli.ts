@@ -8,7 +8,9 @@ import { ConfigError, loadConfig, type Config } from "../config/index.ts";
 import { RedisUnavailableError } from "../../jobs/index.ts";
 import { DatabaseUnavailableError } from "../store/index.ts";
 import { DataDirLockedError } from "./data-lock.ts";
-import { runMigrate, runStart, runWeb, runWorker } from "./processes.ts";
+import { runMigrate, runStart, runWeb, runWorker, runZalo } from "./processes.ts";
+import { runZaloLogin, ZaloSessionMissingError } from "./zalo.ts";
+import { ZaloCredentialsError, ZaloListenerLockedError } from "../../bots/zalo/index.ts";
 import { CliError, runImport, runParse, runToken } from "./intake-cli.ts";
 import { runInterpret, runLinkCode } from "./chat-cli.ts";
 import { runPlan } from "./plan-cli.ts";
@@ -28,7 +30,10 @@ function fail(error: unknown): never {
     error instanceof RedisUnavailableError ||
     error instanceof DatabaseUnavailableError ||
     error instanceof DataDirLockedError ||
-    error instanceof CliError
+    error instanceof CliError ||
+    error instanceof ZaloCredentialsError ||
+    error instanceof ZaloSessionMissingError ||
+    error instanceof ZaloListenerLockedError
   ) {
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
@@ -57,6 +62,24 @@ program
   .command("worker")
   .description("run the BullMQ workers: reminders, deliveries, broadcasts, digests")
   .action(() => runWorker(config(), exit).catch(fail));
+
+const zalo = program
+  .command("zalo")
+  .description("run the Zalo listener (zca-js, the ward office's account) and send its deliveries")
+  .option("--account <name>", "the Zalo account's name in dondoc", "default")
+  .action((options: { account: string }) => runZalo(config(), exit, { account: options.account }).catch(fail));
+
+zalo
+  .command("login")
+  .description("log the office's Zalo account in by QR code and save the session encrypted")
+  .option("--account <name>", "the Zalo account's name in dondoc", "default")
+  .action((options: { account: string }) =>
+    runZaloLogin(config(), { account: options.account, print: (line) => process.stdout.write(`${line}\n`) })
+      .then((line) => {
+        process.stdout.write(`${line}\n`);
+      })
+      .catch(fail),
+  );
 
 program
   .command("migrate")

@@ -9,7 +9,7 @@ import { parseRates, type Config } from "../config/index.ts";
 import type { ChannelGateway, Clock, DeliveryRoute, Dispatch, HealthProbe } from "../app/ports.ts";
 import type { Channel } from "../domain/entities.ts";
 import { buildApp } from "../http/index.ts";
-import { createBroadcasts, createConversation, createDelivery, createDigest, createIntake, createOrgSettings, createPlanner } from "../app/index.ts";
+import { createBroadcasts, createConversation, createDelivery, createDigest, createGroups, createIntake, createOrgSettings, createPlanner } from "../app/index.ts";
 import { simulatorPlugin } from "../../bots/simulator/index.ts";
 import { messengerGateway, messengerReplySender, messengerWebhook } from "../../bots/messenger/index.ts";
 import { simulatorGateway } from "../../bots/simulator/index.ts";
@@ -22,6 +22,7 @@ import {
   createRedis,
   startWorkers,
   waitForReady,
+  type ReplySender,
 } from "../../jobs/index.ts";
 import { lockDataDir } from "./data-lock.ts";
 import type { Lifecycle } from "./lifecycle.ts";
@@ -105,7 +106,8 @@ export function appServices(database: Database, config: Config, dispatch?: Dispa
   });
   const broadcasts = createBroadcasts({ store, clock: systemClock, ...(dispatch ? { dispatch } : {}) });
   const settings = createOrgSettings({ store, clock: systemClock });
-  return { store, intake, conversation, broadcasts, settings };
+  const groups = createGroups({ store, clock: systemClock });
+  return { store, intake, conversation, broadcasts, settings, groups };
 }
 
 /** A producer for the delivery queues (web: broadcasts and alerts go out at once). */
@@ -156,7 +158,7 @@ export async function startWeb(
       },
     },
   ];
-  const { store, intake, conversation, broadcasts, settings } = appServices(database, config, deliveryProducer(config, lifecycle));
+  const { store, intake, conversation, broadcasts, settings, groups } = appServices(database, config, deliveryProducer(config, lifecycle));
   const org = await ensureDefaultOrg(database, config, logger);
   const simulator = config.SIMULATOR === "on" || (config.SIMULATOR === "auto" && !config.DATABASE_URL);
   const messenger = messengerConfig(config);
@@ -184,6 +186,7 @@ export async function startWeb(
       failedDeliveries: (orgId) => store.outbound.failed(orgId, 200),
       broadcasts,
       settings,
+      groups,
     },
     channelPlugins,
   });
@@ -193,8 +196,18 @@ export async function startWeb(
   return { url, simulator };
 }
 
+/**
+ * The worker's sender for replies to Zalo messages. Only the process holding the Zalo session
+ * (`dondoc zalo`, or `dondoc start` with a saved session) may talk to Zalo, so the replies, already
+ * in the outbox, go to the `deliver-zalo` queue that process works; the outbox row keeps the quote.
+ */
+export function zaloQueueSender(dispatch: Dispatch): ReplySender {
+  return (orgId, replies) => dispatch(replies.map((reply) => ({ orgId, id: reply.outboundMessageId, channel: "zalo" as const })));
+}
+
 export async function startWorker(config: Config, lifecycle: Lifecycle, logger: PinoLogger, database: Database) {
-  const { store, conversation, broadcasts } = appServices(database, config, deliveryProducer(config, lifecycle));
+  const dispatch = deliveryProducer(config, lifecycle);
+  const { store, conversation, broadcasts } = appServices(database, config, dispatch);
   const messenger = messengerConfig(config);
   const graph = messenger ? { baseUrl: messenger.baseUrl, pageToken: messenger.pageToken, appSecret: messenger.appSecret } : null;
   const zaloBot = zaloBotConfig(config);
@@ -226,6 +239,7 @@ export async function startWorker(config: Config, lifecycle: Lifecycle, logger: 
     senders: {
       ...(graph ? { messenger: messengerReplySender({ graph, handler: conversation }) } : {}),
       ...(bot ? { zalo_bot: zaloBotReplySender({ bot, handler: conversation }) } : {}),
+      zalo: zaloQueueSender(dispatch),
     },
     deliver: (orgId, id, options) => delivery.deliver(orgId, id, options),
     routes: (orgId, ids) => store.outbound.routes(orgId, ids),

@@ -1,5 +1,5 @@
 /**
- * The composition roots: `dondoc start | web | worker | migrate`. Each builds real clients,
+ * The composition roots: `dondoc start | web | worker | zalo | migrate`. Each builds real clients,
  * wires them, and owns signals and shutdown.
  */
 import type { Config } from "../config/index.ts";
@@ -14,6 +14,7 @@ import {
 import { Lifecycle } from "./lifecycle.ts";
 import { demoInstructions, ensureDemoWard } from "./demo.ts";
 import { createStore } from "../store/index.ts";
+import { assertZaloSession, hasZaloSession, startZalo } from "./zalo.ts";
 
 type Exit = (code: number) => void;
 
@@ -42,8 +43,27 @@ export async function runStart(config: Config, exit: Exit, options: { demo?: boo
     const org = await ensureDefaultOrg(database, config, logger);
     const people = options.demo ? await ensureDemoWard(createStore(database.db), org, logger) : [];
     await startWorker(config, lifecycle, logger, database);
+    // With a saved Zalo session the listener runs here too (the embedded database allows one process).
+    if (await hasZaloSession(config)) await startZalo(config, lifecycle, logger, database, { orgId: org.id });
     const { url, simulator } = await startWeb(config, lifecycle, logger, database);
     if (options.demo && simulator) process.stdout.write(demoInstructions(url, people));
+  });
+}
+
+/**
+ * `dondoc zalo`: the Zalo listener and the `deliver-zalo` worker, without web or the other
+ * workers (run `dondoc worker` beside it on PostgreSQL; on the embedded database use
+ * `dondoc start`, which runs the listener itself when a session is saved).
+ */
+export async function runZalo(config: Config, exit: Exit, options: { account?: string } = {}): Promise<void> {
+  const account = options.account ?? "default";
+  // One clear line before anything is opened: no key, a wrong key, or no saved session.
+  await assertZaloSession(config, account);
+  await boot(config, exit, async (lifecycle, logger) => {
+    await assertRedisReachable(config.REDIS_URL);
+    const database = await openDatabaseFor(config, lifecycle, { migrate: false });
+    const org = await ensureDefaultOrg(database, config, logger);
+    await startZalo(config, lifecycle, logger, database, { orgId: org.id, account });
   });
 }
 

@@ -254,6 +254,24 @@ export function createStore(db: Db): Store {
           .where(and(eq(t.threads.orgId, orgId), isNotNull(t.threads.unitId), eq(t.threads.kind, "group")))
           .orderBy(asc(t.threads.createdAt));
       },
+      async groupThreads(orgId) {
+        return db
+          .select()
+          .from(t.threads)
+          .where(and(eq(t.threads.orgId, orgId), eq(t.threads.kind, "group")))
+          .orderBy(asc(t.threads.createdAt));
+      },
+      async unreportedAccounts(orgId, unitId, itemId, channel) {
+        return db
+          // One assignment per (item, unit), one membership per (unit, person), one person per account: no duplicates.
+          .select({ externalId: t.identities.externalId, name: t.persons.fullName })
+          .from(t.assignments)
+          .innerJoin(t.unitMemberships, and(eq(t.unitMemberships.unitId, t.assignments.unitId), eq(t.unitMemberships.orgId, orgId)))
+          .innerJoin(t.persons, and(eq(t.persons.id, t.unitMemberships.personId), arrayContains(t.persons.roles, ["cadre"])))
+          .innerJoin(t.identities, and(eq(t.identities.personId, t.persons.id), eq(t.identities.orgId, orgId), eq(t.identities.channel, channel)))
+          .where(and(eq(t.assignments.orgId, orgId), eq(t.assignments.unitId, unitId), eq(t.assignments.itemId, itemId), eq(t.assignments.status, "not_reported")))
+          .orderBy(asc(t.persons.fullName), asc(t.identities.externalId));
+      },
       async groupsOfUnit(orgId, unitId) {
         return db
           .select()
@@ -543,9 +561,17 @@ export function createStore(db: Db): Store {
       async board(orgId) {
         return boardQuery(db, eq(t.assignments.orgId, orgId));
       },
+      async dueBoardRows(orgId, now) {
+        const from = new Date(now.getTime() - 3_600_000);
+        const due = db
+          .select({ id: t.reminders.assignmentId })
+          .from(t.reminders)
+          .where(and(eq(t.reminders.orgId, orgId), inArray(t.reminders.status, ["pending", "queued"]), lte(t.reminders.plannedAt, now), gt(t.reminders.plannedAt, from)));
+        return boardQuery(db, and(eq(t.assignments.orgId, orgId), inArray(t.assignments.id, due)));
+      },
       async boardRows(orgId, assignmentIds) {
         if (assignmentIds.length === 0) return [];
-        return boardQuery(db, and(eq(t.assignments.orgId, orgId), inArray(t.assignments.id, assignmentIds)));
+        return boardQuery(db, and(eq(t.assignments.orgId, orgId), sql`${t.assignments.id} = any(${sql.param(assignmentIds)}::uuid[])`));
       },
       async pendingExtensions(orgId) {
         return db
@@ -668,15 +694,20 @@ export function createStore(db: Db): Store {
         return row ?? null;
       },
       async planReminders(rows) {
-        const created = [];
-        for (let i = 0; i < rows.length; i += 2_000) {
-          created.push(
-            ...(await db
-              .insert(t.reminders)
-              .values(rows.slice(i, i + 2_000))
-              .onConflictDoNothing({ target: [t.reminders.orgId, t.reminders.dedupeKey] })
-              .returning()),
-          );
+        let created = 0;
+        // Unnest in chunks: one statement per 5,000 rows, duplicates skipped by the unique key.
+        for (let i = 0; i < rows.length; i += 5_000) {
+          const chunk = rows.slice(i, i + 5_000);
+          const col = <V>(f: (r: (typeof rows)[number]) => V) => sql.param(chunk.map(f));
+          const result: unknown = await db.execute(sql`
+            insert into ${t.reminders} (org_id, assignment_id, occurrence_id, kind, planned_at, dedupe_key)
+            select * from unnest(
+              ${col((r) => r.orgId)}::uuid[], ${col((r) => r.assignmentId)}::uuid[], ${col((r) => r.occurrenceId ?? null)}::uuid[],
+              ${col((r) => r.kind)}::text[]::reminder_kind[], ${col((r) => r.plannedAt.toISOString())}::text[]::timestamptz[], ${col((r) => r.dedupeKey)}::text[]
+            )
+            on conflict (org_id, dedupe_key) do nothing
+            returning id`);
+          created += (result as { rows: unknown[] }).rows.length;
         }
         return created;
       },
@@ -756,13 +787,19 @@ export function createStore(db: Db): Store {
       },
       async enqueueMany(rows) {
         if (rows.length === 0) return [];
-        const ids: string[] = [];
-        // Bounded statements: 1,000 rows × 7 parameters stays far below PostgreSQL's 65,535.
-        for (let i = 0; i < rows.length; i += 1_000) {
-          const inserted = await db.insert(t.outboundMessages).values(rows.slice(i, i + 1_000)).returning({ id: t.outboundMessages.id });
-          ids.push(...inserted.map((r) => r.id));
-        }
-        return ids;
+        // One statement over seven array parameters (unnest), whatever the count: a reminder
+        // moment or a broadcast of thousands costs one round trip and one plan.
+        const col = (f: (r: (typeof rows)[number]) => string | null | undefined) => sql.param(rows.map((r) => f(r) ?? null));
+        const result: unknown = await db.execute(sql`
+          insert into ${t.outboundMessages} (org_id, identity_id, thread_id, text, item_id, reminder_id, broadcast_id)
+          select o, i, th, tx, it, re, br from unnest(
+            ${col((r) => r.orgId)}::uuid[], ${col((r) => r.identityId)}::uuid[], ${col((r) => r.threadId)}::uuid[],
+            ${col((r) => r.text)}::text[], ${col((r) => r.itemId)}::uuid[], ${col((r) => r.reminderId)}::uuid[],
+            ${col((r) => r.broadcastId)}::uuid[]
+          ) with ordinality as u(o, i, th, tx, it, re, br, n)
+          order by n
+          returning id`);
+        return (result as { rows: { id: string }[] }).rows.map((r) => r.id);
       },
       async routes(orgId, ids) {
         if (ids.length === 0) return [];

@@ -31,7 +31,7 @@ describe("after Redis loses everything", () => {
   const calls: string[] = [];
   const inner = simulatorGateway();
   const counting: ChannelGateway = {
-    canSend: inner.canSend,
+    canSend: (target, now) => inner.canSend(target, now),
     send: async (input) => {
       calls.push(input.outboundMessageId);
       return inner.send(input);

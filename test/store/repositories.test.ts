@@ -307,6 +307,11 @@ describe.each(DRIVERS)("repositories on %s", (driver) => {
     expect((await store.outbound.deliveries(org.id, second.id)).map((d) => [d.attempt, d.outcome, d.externalMessageId])).toEqual([[1, "sent", "z-778"]]);
     expect((await store.outbound.get(org.id, second.id))?.status).toBe("sent");
     expect(await store.outbound.routes(org.id, [message.id, second.id])).toEqual(expect.arrayContaining([{ orgId: org.id, id: second.id, channel: "zalo" }]));
+    // Many rows in one statement come back in input order (a reminder's recipients are matched by position).
+    const texts = Array.from({ length: 25 }, (_, i) => `Tin ${i}`);
+    const many = await store.outbound.enqueueMany(texts.map((text) => ({ orgId: org.id, threadId: thread.id, text })));
+    const stored = await Promise.all(many.map((id) => store.outbound.get(org.id, id)));
+    expect(stored.map((m) => m?.text)).toEqual(texts);
   });
 
   it("round-trips inbound messages and the audit log", async () => {

@@ -130,8 +130,15 @@ describe("Zalo Bot webhook", () => {
     expect(request?.apiMethod).toBe("sendMessage");
     expect(request?.token).toBe(TOKEN);
     // The reply is recorded as a delivery with the platform's message id.
-    const rows: unknown = await test.database.db.execute(sql`select outcome, external_message_id as id from deliveries where channel = 'zalo_bot'`);
-    expect((rows as { rows: { outcome: string; id: string }[] }).rows).toContainEqual({ outcome: "sent", id: `zb${bot.requests.indexOf(request ?? bot.requests[0]!) + 1}` });
+    // (recorded just after the platform answers: poll, the worker may still be writing it).
+    const expected = { outcome: "sent", id: `zb${bot.requests.indexOf(request ?? bot.requests[0]!) + 1}` };
+    let rows: { outcome: string; id: string }[] = [];
+    for (const end = Date.now() + 10_000; Date.now() < end; await new Promise((r) => setTimeout(r, 50))) {
+      const result: unknown = await test.database.db.execute(sql`select outcome, external_message_id as id from deliveries where channel = 'zalo_bot'`);
+      rows = (result as { rows: { outcome: string; id: string }[] }).rows;
+      if (rows.some((r) => r.outcome === expected.outcome && r.id === expected.id)) break;
+    }
+    expect(rows).toContainEqual(expected);
   });
 
   it("reads the bare update too, and one message id arriving in both shapes is recorded once", async () => {

@@ -1,0 +1,152 @@
+/**
+ * The Zalo channel's composition root: `dondoc zalo login`, `dondoc zalo`, and the listener
+ * `dondoc start` runs when a session is saved. The process that holds the Zalo session is the
+ * only one that sends through it, so it also works the `deliver-zalo` queue.
+ */
+import type { Logger as PinoLogger } from "pino";
+import { parseRates, type Config } from "../config/index.ts";
+import type { Clock, Dispatch, Store } from "../app/ports.ts";
+import { createDelivery } from "../app/index.ts";
+import { createDeliveryQueue, createInboundQueue, createRedis, startDeliveryWorker } from "../../jobs/index.ts";
+import {
+  credentialStore,
+  needsQrAlert,
+  parseCredentialsKey,
+  runZaloListener,
+  zaloLogin,
+  ZaloCredentialsError,
+  type Scheduler,
+  type ZaloLoginFn,
+} from "../../bots/zalo/index.ts";
+import type { Database } from "../store/index.ts";
+import { appServices, deliveryProducer, systemClock } from "./components.ts";
+import type { Lifecycle } from "./lifecycle.ts";
+
+/** `dondoc zalo` before any `dondoc zalo login`: nothing to listen with. */
+export class ZaloSessionMissingError extends Error {
+  readonly code = "zalo_session_missing";
+  constructor(path: string) {
+    super(`No saved Zalo session (${path}). Run "dondoc zalo login" with the same DATA_DIR and ZALO_CREDENTIALS_KEY first, and scan the QR code with the office phone.`);
+    this.name = "ZaloSessionMissingError";
+  }
+}
+
+/**
+ * Throws `ZaloCredentialsError` (no or wrong ZALO_CREDENTIALS_KEY) or `ZaloSessionMissingError`
+ * (never logged in), before anything else is opened.
+ */
+export async function assertZaloSession(config: Config, account: string, clock: Clock = systemClock): Promise<void> {
+  const store = credentialStore({ dataDir: config.DATA_DIR, account, key: parseCredentialsKey(config.ZALO_CREDENTIALS_KEY), clock });
+  if (!(await store.load())) throw new ZaloSessionMissingError(store.path);
+}
+
+/** Whether `dondoc start` should run the listener too: a key is set and a session is saved. */
+export async function hasZaloSession(config: Config, account = "default"): Promise<boolean> {
+  if (!config.ZALO_CREDENTIALS_KEY) return false;
+  try {
+    await assertZaloSession(config, account);
+    return true;
+  } catch (err) {
+    // A key that does not decrypt the session is a configuration error: say so instead of skipping.
+    if (err instanceof ZaloCredentialsError) throw err;
+    return false;
+  }
+}
+
+/**
+ * Tells office that the Zalo account needs a QR login, on their other accounts (Messenger,
+ * Zalo Bot…): the Zalo account itself cannot send until then. Audited either way.
+ */
+export async function alertOfficeOffZalo(deps: { store: Store; clock: Clock; dispatch?: Dispatch }, orgId: string, reason: string): Promise<string[]> {
+  const { store, clock } = deps;
+  const ids: string[] = [];
+  for (const office of await store.chats.personsWithRole(orgId, "office")) {
+    const other = (await store.chats.identitiesOfPerson(orgId, office.id)).find((i) => i.channel !== "zalo");
+    if (other) ids.push((await store.outbound.enqueue({ orgId, identityId: other.id, text: needsQrAlert(reason) })).id);
+  }
+  await store.audit.append({ orgId, actor: "system", action: "channel.needs_office", entity: "channel", entityId: "zalo", data: { reason, alerted: ids.length }, at: clock.now() });
+  if (deps.dispatch && ids.length > 0) await deps.dispatch(await store.outbound.routes(orgId, ids));
+  return ids;
+}
+
+export interface StartZaloOptions {
+  orgId: string;
+  account?: string;
+  /** Tests: a fake zca-js login, a fake scheduler and clock. */
+  login?: ZaloLoginFn;
+  scheduler?: Scheduler;
+  clock?: Clock;
+}
+
+/**
+ * The listener (addressed messages stored once and queued on `inbound`) and this process's
+ * `deliver-zalo` worker sending through the listener's paced gateway. Everything is closed by
+ * the lifecycle: the delivery worker first, then the listener (it frees the account lock),
+ * then the queues and Redis.
+ */
+export async function startZalo(config: Config, lifecycle: Lifecycle, logger: PinoLogger, database: Database, options: StartZaloOptions) {
+  const clock = options.clock ?? systemClock;
+  const account = options.account ?? "default";
+  const dispatch = deliveryProducer(config, lifecycle);
+  const { store, conversation } = appServices(database, config, dispatch);
+  const connection = createRedis(config.REDIS_URL);
+  lifecycle.add("zalo-redis", async () => {
+    if (connection.status === "ready") await connection.quit().catch(() => connection.disconnect());
+    else connection.disconnect();
+  });
+  const inbound = createInboundQueue(connection, config.QUEUE_PREFIX);
+  lifecycle.add("zalo-inbound-queue", () => inbound.close());
+  const fallbacks = createDeliveryQueue(connection, config.QUEUE_PREFIX);
+  lifecycle.add("zalo-delivery-queue", () => fallbacks.close());
+
+  const zalo = await runZaloListener({
+    orgId: options.orgId,
+    account,
+    dataDir: config.DATA_DIR,
+    credentialsKey: config.ZALO_CREDENTIALS_KEY,
+    pacing: { intervalMs: config.ZALO_SEND_INTERVAL_MS, hourlyCap: config.ZALO_HOURLY_CAP },
+    redis: connection,
+    handler: conversation,
+    queue: inbound,
+    isLinked: async (orgId, uid) => Boolean((await store.chats.identity(orgId, "zalo", uid))?.personId),
+    onNeedsQr: async (reason) => {
+      await alertOfficeOffZalo({ store, clock, dispatch }, options.orgId, reason);
+    },
+    clock,
+    logger,
+    ...(options.login ? { login: options.login } : {}),
+    ...(options.scheduler ? { scheduler: options.scheduler } : {}),
+  });
+  lifecycle.add("zalo-listener", () => zalo.stop());
+
+  const delivery = createDelivery({ store, clock, gateways: { zalo: zalo.gateway } });
+  const ratePerSecond = parseRates(config.DELIVERY_RATES).zalo ?? 0.25;
+  const worker = startDeliveryWorker({
+    connection,
+    prefix: config.QUEUE_PREFIX,
+    channel: "zalo",
+    ratePerSecond,
+    lockMs: config.DELIVERY_LOCK_MS,
+    logger,
+    deliver: (o, id, opt) => delivery.deliver(o, id, opt),
+    queue: fallbacks,
+    routes: (o, ids) => store.outbound.routes(o, ids),
+  });
+  lifecycle.add("zalo-deliveries", () => worker.close());
+  logger.info({ account, ratePerSecond }, "zalo listening");
+  return { listener: zalo.listener, gateway: zalo.gateway, worker };
+}
+
+/** `dondoc zalo login`: prints the QR code, saves the session; returns the line to print. */
+export async function runZaloLogin(config: Config, options: { account?: string; print: (line: string) => void }): Promise<string> {
+  // Fail on a missing key before showing a QR code whose session could not be saved.
+  parseCredentialsKey(config.ZALO_CREDENTIALS_KEY);
+  const { uid, path } = await zaloLogin({
+    dataDir: config.DATA_DIR,
+    credentialsKey: config.ZALO_CREDENTIALS_KEY,
+    ...(options.account ? { account: options.account } : {}),
+    clock: systemClock,
+    print: options.print,
+  });
+  return `Đã đăng nhập Zalo (tài khoản ${uid}); phiên được lưu mã hoá tại ${path}. Chạy "dondoc zalo" để bắt đầu nhận tin.`;
+}
