@@ -85,7 +85,7 @@ export interface DeliveryWorkerOptions {
  * with backoff and jitter), a permanent one throws `UnrecoverableError`, a send in doubt waits
  * for the channel's own record (delayed, not counted as a try).
  */
-export function createDeliveryProcessor(deps: Pick<DeliveryWorkerOptions, "deliver" | "queue" | "routes"> & { pace?: () => Promise<void> }) {
+export function createDeliveryProcessor(deps: Pick<DeliveryWorkerOptions, "deliver" | "queue" | "routes"> & { pace?: <T>(send: () => Promise<T>) => Promise<T> }) {
   return async (job: Job<DeliveryJob>, token?: string): Promise<string> => {
     const { orgId, outboundMessageId } = job.data;
     const finalTry = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
@@ -117,7 +117,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): Worker<Deli
   const lockMs = options.lockMs ?? 10_000;
   const worker = new Worker<DeliveryJob>(
     deliveryQueueName(options.channel),
-    createDeliveryProcessor({ deliver: options.deliver, queue: options.queue, routes: options.routes, pace: () => pacer.wait() }),
+    createDeliveryProcessor({ deliver: options.deliver, queue: options.queue, routes: options.routes, pace: (send) => pacer.run(send) }),
     {
       connection: options.connection,
       prefix: options.prefix,

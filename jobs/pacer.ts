@@ -41,6 +41,8 @@ return string.format('%.0f', tonumber(oldest[2]) + 1000000 - now + 1)
 export interface Pacer {
   /** Resolves when this send may go. */
   wait(): Promise<void>;
+  /** Waits, then calls `send` in the same tick as the last check (nothing can run in between). */
+  run<T>(send: () => Promise<T>): Promise<T>;
   /** Sends per second this pacer allows. */
   readonly rate: number;
 }
@@ -68,9 +70,27 @@ export function createPacer(
   const recent: number[] = [];
   const token = `${process.pid}-${Math.random().toString(36).slice(2)}`;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  return {
+  const pacer: Pacer = {
     rate: perSecond,
+    async run(send) {
+      await claimAndAdmit();
+      for (;;) {
+        const now = performance.now();
+        while (recent.length > 0 && now - (recent[0] ?? 0) >= 1_000) recent.shift();
+        if (recent.length < perWindow) {
+          recent.push(now);
+          return send();
+        }
+        await sleep(Math.max(1, 1_000 - (now - (recent[0] ?? now))));
+      }
+    },
     async wait() {
+      await pacer.run(() => Promise.resolve());
+    },
+  };
+  return pacer;
+
+  async function claimAndAdmit() {
       const waitUs = Number(await redis.eval(CLAIM, 1, key, String(intervalUs)));
       if (waitUs > 500) await sleep(waitUs / 1000);
       const member = `${token}-${seq++}`;
@@ -79,18 +99,7 @@ export function createPacer(
         if (again === 0) break;
         await sleep(Math.max(1, again / 1000));
       }
-      // The same count on this process's clock, checked and recorded with no await before the
-      // caller's channel call: a reply from Redis handled late (a busy event loop) cannot bunch
-      // this process's sends.
-      for (;;) {
-        const now = performance.now();
-        while (recent.length > 0 && now - (recent[0] ?? 0) >= 1_000) recent.shift();
-        if (recent.length < perWindow) {
-          recent.push(now);
-          return;
-        }
-        await sleep(Math.max(1, 1_000 - (now - (recent[0] ?? now))));
-      }
-    },
-  };
+      // Then the same count on this process's clock (in run()), checked and recorded in the tick
+      // that calls the channel: a Redis reply handled late (a busy event loop) cannot bunch sends.
+  }
 }

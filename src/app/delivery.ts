@@ -24,8 +24,11 @@ export interface DeliveryResult {
 export interface DeliverOptions {
   /** The queue will not try again: a transient failure now fails the message. */
   finalTry?: boolean;
-  /** Waits for this channel's next send slot (the per-channel rate limit); called after the `sending` mark. */
-  pace?: () => Promise<void>;
+  /**
+   * Runs the channel call in this channel's next send slot (the per-channel rate limit), after
+   * the `sending` mark; the pacer calls it in the same tick as its last check.
+   */
+  pace?: <T>(send: () => Promise<T>) => Promise<T>;
 }
 
 /**
@@ -120,9 +123,8 @@ export function createDelivery(deps: { store: Store; clock: Clock; gateways: Par
       // The ledger knows a send is under way before the channel does: after a crash only the
       // messages marked here can be in doubt.
       await record(orgId, outboundMessageId, channel, [{ attempt: 1, outcome: "sending" }], previous);
-      // Nothing but the pacer between here and the channel call: the rate is kept at the call.
-      await options.pace?.();
-      const attempts = await gateway.send({
+      const send = () =>
+        gateway.send({
         orgId,
         outboundMessageId,
         externalId: target.externalId,
@@ -134,6 +136,8 @@ export function createDelivery(deps: { store: Store; clock: Clock; gateways: Par
         // The conversation's answers carry both the thread and the account (or a quote); every other row is our own message.
         kind: (message.threadId && message.identityId) || message.quoteExternalId ? "response" : "update",
       });
+      // The pacer calls the channel itself, so its count is kept at the call.
+      const attempts = await (options.pace ? options.pace(send) : send());
       await record(orgId, outboundMessageId, channel, attempts, previous);
       const final = attempts[attempts.length - 1];
       if (final?.needsOffice) {

@@ -5,7 +5,7 @@
 import { createHash, randomBytes, randomInt } from "node:crypto";
 import { and, arrayContains, asc, count, desc, eq, gt, gte, inArray, isNotNull, ne, type SQL, isNull, lt, lte, max, or, sql } from "drizzle-orm";
 import type { DeliveryRoute, Store } from "../app/ports.ts";
-import type { Channel } from "../domain/entities.ts";
+import type { Channel, Delivery } from "../domain/entities.ts";
 import type { Db } from "./db.ts";
 import * as t from "./schema.ts";
 
@@ -812,40 +812,38 @@ export function createStore(db: Db): Store {
         return routesOf(rows);
       },
       async recordDelivery(input) {
-        return db.transaction(async (tx) => {
-          const delivery = one(
-            await tx
-              .insert(t.deliveries)
-              .values(input)
-              .onConflictDoUpdate({
-                target: [t.deliveries.outboundMessageId, t.deliveries.attempt],
-                set: {
-                  outcome: input.outcome,
-                  externalMessageId: input.externalMessageId ?? null,
-                  errorCode: input.errorCode ?? null,
-                  errorMessage: input.errorMessage ?? null,
-                  attemptedAt: input.attemptedAt,
-                },
-              })
-              .returning(),
-            "outbound.recordDelivery",
-          );
-          // Transient outcomes leave the message pending: the queue tries again.
-          const status =
-            input.outcome === "sent" ? "sent" : ["retrying", "sending", "rate_limited"].includes(input.outcome) ? null : "failed";
-          if (status) {
-            await tx
-              .update(t.outboundMessages)
-              .set({ status })
-              .where(
-                and(
-                  eq(t.outboundMessages.orgId, input.orgId),
-                  eq(t.outboundMessages.id, input.outboundMessageId),
-                ),
-              );
-          }
-          return delivery;
-        });
+        // Transient outcomes leave the message pending (the queue tries again); the rest settle it.
+        const status = input.outcome === "sent" ? "sent" : ["retrying", "sending", "rate_limited"].includes(input.outcome) ? null : "failed";
+        // One statement (the row and the message's status), not a transaction of four round trips:
+        // every delivery writes this twice.
+        const result: unknown = await db.execute(sql`
+          with d as (
+            insert into ${t.deliveries} (org_id, outbound_message_id, channel, attempt, outcome, external_message_id, error_code, error_message, attempted_at)
+            values (${input.orgId}, ${input.outboundMessageId}, ${input.channel}, ${input.attempt}, ${input.outcome}, ${input.externalMessageId ?? null},
+                    ${input.errorCode ?? null}, ${input.errorMessage ?? null}, ${input.attemptedAt.toISOString()})
+            on conflict (outbound_message_id, attempt) do update set
+              outcome = excluded.outcome, external_message_id = excluded.external_message_id, error_code = excluded.error_code,
+              error_message = excluded.error_message, attempted_at = excluded.attempted_at
+            returning *
+          ), m as (
+            update ${t.outboundMessages} set status = ${status}::outbound_status
+            where ${status}::outbound_status is not null and org_id = ${input.orgId} and id = ${input.outboundMessageId}
+            returning id
+          )
+          select d.*, (select count(*) from m) as updated from d`);
+        const row = one((result as { rows: Record<string, unknown>[] }).rows, "outbound.recordDelivery");
+        return {
+          id: String(row.id),
+          orgId: String(row.org_id),
+          outboundMessageId: String(row.outbound_message_id),
+          channel: row.channel as Channel,
+          attempt: Number(row.attempt),
+          outcome: row.outcome as Delivery["outcome"],
+          externalMessageId: (row.external_message_id as string | null) ?? null,
+          errorCode: (row.error_code as string | null) ?? null,
+          errorMessage: (row.error_message as string | null) ?? null,
+          attemptedAt: new Date(row.attempted_at as string | Date),
+        };
       },
       async byExternalId(orgId, channel, externalMessageId) {
         const [row] = await db
