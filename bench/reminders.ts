@@ -7,8 +7,12 @@
  * 3. 10,000 deliveries through a fake channel limited to 200/s: achieved rate, the most sends in
  *    any sliding second, duplicates and losses.
  * 4. Two channels broadcasting at once (200/s and 100/s), each keeping its own rate.
+ * 5. For comparison, BullMQ's own limiter at 200 per second.
+ *
+ * ONLY_FIRE=1 stops after step 2.
  */
 import { randomUUID } from "node:crypto";
+import { Queue, Worker } from "bullmq";
 import { sql } from "drizzle-orm";
 import { createDelivery, createPlanner } from "../src/app/index.ts";
 import type { ChannelGateway, Clock } from "../src/app/ports.ts";
@@ -164,6 +168,21 @@ async function main() {
   console.log("two channels, simulator at 200/s:", rateFigures(a.sends, new Set(simIds)));
   console.log("two channels, messenger at 100/s:", rateFigures(b.sends, new Set(fbIds)));
   await workers2.close();
+
+  // 5. For comparison: BullMQ's own limiter (max 200 per 1,000 ms), 4,000 trivial jobs.
+  const limited = new Queue("limiter-only", { connection, prefix });
+  const stamps: { id: string; at: number }[] = [];
+  const plain = new Worker("limiter-only", async (job) => void stamps.push({ id: job.id ?? "", at: performance.now() }), {
+    connection,
+    prefix,
+    concurrency: 32,
+    limiter: { max: 200, duration: 1_000 },
+  });
+  await limited.addBulk(Array.from({ length: 4_000 }, (_, i) => ({ name: "x", data: {}, opts: { jobId: `l-${i}` } })));
+  await waitFor(async () => stamps.length >= 4_000, 60_000);
+  console.log("BullMQ limiter alone, 200 per second:", rateFigures(stamps, new Set(stamps.map((x) => x.id))));
+  await plain.close();
+  await limited.close();
 
   const keys = await connection.keys(`${prefix}*`);
   for (let i = 0; i < keys.length; i += 500) await connection.del(...keys.slice(i, i + 500));
