@@ -125,17 +125,17 @@ export function createDelivery(deps: { store: Store; clock: Clock; gateways: Par
       await record(orgId, outboundMessageId, channel, [{ attempt: 1, outcome: "sending" }], previous);
       const send = () =>
         gateway.send({
-        orgId,
-        outboundMessageId,
-        externalId: target.externalId,
-        threadKind: target.threadKind,
-        text: message.text,
-        ...(reminder ? { choices: reportChoices(reminder.assignmentId) } : {}),
-        ...(mentions.length > 0 ? { mentions } : {}),
-        ...(message.quoteExternalId ? { quoteExternalId: message.quoteExternalId } : {}),
-        // The conversation's answers carry both the thread and the account (or a quote); every other row is our own message.
-        kind: (message.threadId && message.identityId) || message.quoteExternalId ? "response" : "update",
-      });
+          orgId,
+          outboundMessageId,
+          externalId: target.externalId,
+          threadKind: target.threadKind,
+          text: message.text,
+          ...(reminder ? { choices: reportChoices(reminder.assignmentId) } : {}),
+          ...(mentions.length > 0 ? { mentions } : {}),
+          ...(message.quoteExternalId ? { quoteExternalId: message.quoteExternalId } : {}),
+          // The conversation's answers carry both the thread and the account (or a quote); every other row is our own message.
+          kind: (message.threadId && message.identityId) || message.quoteExternalId ? "response" : "update",
+        });
       // The pacer calls the channel itself, so its count is kept at the call.
       const attempts = await (options.pace ? options.pace(send) : send());
       await record(orgId, outboundMessageId, channel, attempts, previous);
