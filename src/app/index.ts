@@ -23,3 +23,23 @@ export { createOrgSettings, effectiveSettings, OrgSettingsError, orgSettingsSche
 export type { OrgSettings } from "./org-settings.ts";
 export { createGroups, GroupBindingError, resolveUnit } from "./groups.ts";
 export type { Groups } from "./groups.ts";
+export { createWebAuth, WebAuthError } from "./web-auth.ts";
+export type { PasswordHasher, WebAuth, WebUser } from "./web-auth.ts";
+export { CELL_CLASSES, CELL_CLASS_VI, CELL_COLOURS, cellClass, cellLabel, createBoardView, deadlineText, directiveTitle, isProposal } from "./board.ts";
+export type {
+  BoardCell,
+  BoardFilters,
+  BoardItem,
+  BoardUnit,
+  BoardView,
+  BoardViews,
+  CellClass,
+  DirectiveHeader,
+  DirectiveProgress,
+  LastReport,
+  ReportDraft,
+  ReportItem,
+  ReportNote,
+  ReportUnitLine,
+  UnitView,
+} from "./board.ts";

@@ -270,6 +270,41 @@ export interface TrackingRepository {
     toDate: string;
     reason?: string | null;
   }): Promise<Extension>;
+  /** The latest report (by its own time) of each of these assignments, with who sent it; one query. */
+  lastReports(orgId: string, assignmentIds: string[]): Promise<LatestReport[]>;
+  /** Every report on the assignments of one directive, oldest first, with its item and unit. */
+  reportsOfDirective(orgId: string, directiveId: string): Promise<DirectiveReport[]>;
+  /** The board rows of one active directive (none when it is a draft or archived). */
+  directiveBoard(orgId: string, directiveId: string): Promise<BoardRow[]>;
+  /** Per directive of the org that has assignments: how many, how many done, how many open past `today`. */
+  progressByDirective(orgId: string, today: string): Promise<DirectiveProgressCount[]>;
+}
+
+/** The last word on an assignment: what the status board shows on hover. */
+export interface LatestReport {
+  assignmentId: string;
+  status: AssignmentStatus;
+  percent: number | null;
+  text: string;
+  reportedAt: Date;
+  /** The reporter's full name; null when the report has no person (office entry, deleted person). */
+  personName: string | null;
+}
+
+/** One report of a directive, with what the báo cáo groups it by. */
+export interface DirectiveReport extends LatestReport {
+  id: string;
+  itemId: string;
+  unitId: string;
+  unitName: string;
+}
+
+export interface DirectiveProgressCount {
+  directiveId: string;
+  total: number;
+  done: number;
+  /** Not done and past their due day. */
+  overdue: number;
 }
 
 /**
@@ -492,6 +527,23 @@ export interface AccessRepository {
   byToken(token: string): Promise<{ person: Person; org: Org } | null>;
 }
 
+/**
+ * Web sign-in: accounts (argon2id hashes, hashed by the caller) and sessions (token hashes).
+ * @example
+ * const account = await store.web.createAccount({ orgId, personId, login: "vanphong", passwordHash });
+ */
+export interface WebRepository {
+  createAccount(input: { orgId: string; personId: string; login: string; passwordHash: string }): Promise<{ id: string }>;
+  setPassword(accountId: string, passwordHash: string): Promise<void>;
+  accountByLogin(login: string): Promise<{ id: string; orgId: string; personId: string; passwordHash: string } | null>;
+  accountOfPerson(personId: string): Promise<{ id: string; login: string } | null>;
+  /** Stores the session and returns its token once (only its hash is kept). */
+  createSession(input: { orgId: string; accountId: string; expiresAt: Date; at: Date }): Promise<{ token: string }>;
+  /** The signed-in user of a live session, or null. */
+  session(token: string, now: Date): Promise<{ person: Person; org: Org; sessionId: string } | null>;
+  deleteSession(token: string): Promise<void>;
+}
+
 /** Everything the store offers, grouped by entity. */
 export interface Store {
   orgs: OrgRepository;
@@ -505,6 +557,7 @@ export interface Store {
   broadcasts: BroadcastRepository;
   audit: AuditRepository;
   access: AccessRepository;
+  web: WebRepository;
   links: LinkRepository;
   /** Runs `work` in one database transaction; everything it does commits or none of it. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;

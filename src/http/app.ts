@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from "fastify";
 import type { HealthProbe } from "../app/ports.ts";
 import { healthRoutes } from "./health.ts";
 import { officeApi, type OfficeApiDeps } from "./office-api.ts";
+import { webPages, type WebDeps } from "./web/index.ts";
 
 export interface AppDeps {
   /** pino logger (or `false` in tests for silence). */
@@ -12,6 +13,8 @@ export interface AppDeps {
   channelPlugins?: FastifyPluginAsync[];
   /** The office API (directives, review, activation); omitted = not served. */
   office?: OfficeApiDeps;
+  /** The office web pages (sign-in, directives, board, people, broadcasts, activity); omitted = not served. */
+  web?: WebDeps;
   /** Largest request body accepted, in bytes (directive uploads need 2 MB and some room). */
   bodyLimit?: number;
 }
@@ -48,6 +51,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(healthRoutes(deps.probes));
   if (deps.office) await app.register(officeApi(deps.office));
+  if (deps.web) await app.register(webPages(deps.web));
   for (const plugin of deps.channelPlugins ?? []) await app.register(plugin);
   return app;
 }

@@ -2,11 +2,14 @@
  * Building blocks the composition roots share: each opens one real client, registers its
  * closer with the lifecycle and returns what the next block needs.
  */
+import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
+import * as argon2 from "@node-rs/argon2";
 import { join } from "node:path";
 import { pino, type Logger as PinoLogger } from "pino";
 import { parseRates, type Config } from "../config/index.ts";
 import type { ChannelGateway, Clock, DeliveryRoute, Dispatch, HealthProbe } from "../app/ports.ts";
+import { createWebAuth, type PasswordHasher } from "../app/index.ts";
 import type { Channel } from "../domain/entities.ts";
 import { buildApp } from "../http/index.ts";
 import { createBroadcasts, createConversation, createDelivery, createDigest, createGroups, createIntake, createOrgSettings, createPlanner } from "../app/index.ts";
@@ -25,6 +28,7 @@ import {
   type ReplySender,
 } from "../../jobs/index.ts";
 import { lockDataDir } from "./data-lock.ts";
+import { webModules } from "./web-modules.ts";
 import type { Lifecycle } from "./lifecycle.ts";
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -89,9 +93,23 @@ async function bootstrapOfficeToken(
   const file = join(config.DATA_DIR, OFFICE_TOKEN_FILE);
   writeFileSync(file, `${token}\n`, { mode: 0o600 });
   logger.info({ file }, "office API token written");
+  // And a web sign-in for the same office user (the pages), its password in a file as well.
+  const password = randomBytes(12).toString("base64url");
+  await createWebAuth({ store, clock: systemClock, hasher: argon2Hasher }).createAccount({ orgId, personId: person.id, login: OFFICE_LOGIN, password });
+  const loginFile = join(config.DATA_DIR, OFFICE_LOGIN_FILE);
+  writeFileSync(loginFile, `${OFFICE_LOGIN}\n${password}\n`, { mode: 0o600 });
+  logger.info({ file: loginFile, login: OFFICE_LOGIN }, "office web sign-in written");
 }
 
 export const OFFICE_TOKEN_FILE = "office-token.txt";
+export const OFFICE_LOGIN_FILE = "office-login.txt";
+export const OFFICE_LOGIN = "vanphong";
+
+/** argon2id with the library's defaults (19 MiB, t=2, p=1: OWASP's minimum for argon2id). */
+export const argon2Hasher: PasswordHasher = {
+  hash: (password) => argon2.hash(password),
+  verify: (hash, password) => argon2.verify(hash, password),
+};
 
 /** The use cases over one database, shared by web and worker in one process. */
 export function appServices(database: Database, config: Config, dispatch?: Dispatch) {
@@ -188,6 +206,7 @@ export async function startWeb(
       settings,
       groups,
     },
+    web: { auth: createWebAuth({ store, clock: systemClock, hasher: argon2Hasher }), modules: webModules({ store, clock: systemClock, intake, conversation, broadcasts, groups, settings, messengerPage: config.MESSENGER_PAGE_ID ?? null }) },
     channelPlugins,
   });
   const url = await app.listen({ host: config.HOST, port: config.PORT });

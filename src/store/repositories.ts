@@ -617,6 +617,60 @@ export function createStore(db: Db): Store {
           );
         });
       },
+      async lastReports(orgId, assignmentIds) {
+        if (assignmentIds.length === 0) return [];
+        return db
+          .selectDistinctOn([t.reports.assignmentId], {
+            assignmentId: t.reports.assignmentId,
+            status: t.reports.status,
+            percent: t.reports.percent,
+            text: t.reports.text,
+            reportedAt: t.reports.reportedAt,
+            personName: t.persons.fullName,
+          })
+          .from(t.reports)
+          .leftJoin(t.persons, eq(t.persons.id, t.reports.personId))
+          .where(and(eq(t.reports.orgId, orgId), sql`${t.reports.assignmentId} = any(${sql.param(assignmentIds)}::uuid[])`))
+          .orderBy(t.reports.assignmentId, desc(t.reports.reportedAt), desc(t.reports.createdAt));
+      },
+      async reportsOfDirective(orgId, directiveId) {
+        return db
+          .select({
+            id: t.reports.id,
+            assignmentId: t.reports.assignmentId,
+            itemId: t.assignments.itemId,
+            unitId: t.assignments.unitId,
+            unitName: t.units.name,
+            status: t.reports.status,
+            percent: t.reports.percent,
+            text: t.reports.text,
+            reportedAt: t.reports.reportedAt,
+            personName: t.persons.fullName,
+          })
+          .from(t.reports)
+          .innerJoin(t.assignments, eq(t.assignments.id, t.reports.assignmentId))
+          .innerJoin(t.items, eq(t.items.id, t.assignments.itemId))
+          .innerJoin(t.units, eq(t.units.id, t.assignments.unitId))
+          .leftJoin(t.persons, eq(t.persons.id, t.reports.personId))
+          .where(and(eq(t.reports.orgId, orgId), eq(t.items.directiveId, directiveId)))
+          .orderBy(asc(t.reports.reportedAt), asc(t.reports.createdAt));
+      },
+      async directiveBoard(orgId, directiveId) {
+        return boardQuery(db, and(eq(t.assignments.orgId, orgId), eq(t.items.directiveId, directiveId)));
+      },
+      async progressByDirective(orgId, today) {
+        return db
+          .select({
+            directiveId: t.items.directiveId,
+            total: sql<number>`count(*)::int`,
+            done: sql<number>`(count(*) filter (where ${t.assignments.status} = 'done'))::int`,
+            overdue: sql<number>`(count(*) filter (where ${t.assignments.status} <> 'done' and ${t.assignments.dueDate} < ${today}::date))::int`,
+          })
+          .from(t.assignments)
+          .innerJoin(t.items, eq(t.items.id, t.assignments.itemId))
+          .where(eq(t.assignments.orgId, orgId))
+          .groupBy(t.items.directiveId);
+      },
     },
 
     inbound: {
@@ -952,6 +1006,47 @@ export function createStore(db: Db): Store {
           .innerJoin(t.orgs, eq(t.orgs.id, t.apiTokens.orgId))
           .where(and(eq(t.apiTokens.tokenHash, sha256(token)), isNull(t.apiTokens.revokedAt)));
         return row ?? null;
+      },
+    },
+
+    web: {
+      async createAccount(input) {
+        return one(await db.insert(t.webAccounts).values({ ...input, login: input.login.trim().toLowerCase() }).returning({ id: t.webAccounts.id }), "web.createAccount");
+      },
+      async setPassword(accountId, passwordHash) {
+        await db.update(t.webAccounts).set({ passwordHash }).where(eq(t.webAccounts.id, accountId));
+        // A new password ends every session of the account.
+        await db.delete(t.webSessions).where(eq(t.webSessions.accountId, accountId));
+      },
+      async accountByLogin(login) {
+        const [row] = await db
+          .select({ id: t.webAccounts.id, orgId: t.webAccounts.orgId, personId: t.webAccounts.personId, passwordHash: t.webAccounts.passwordHash })
+          .from(t.webAccounts)
+          .where(eq(t.webAccounts.login, login.trim().toLowerCase()));
+        return row ?? null;
+      },
+      async accountOfPerson(personId) {
+        const [row] = await db.select({ id: t.webAccounts.id, login: t.webAccounts.login }).from(t.webAccounts).where(eq(t.webAccounts.personId, personId));
+        return row ?? null;
+      },
+      async createSession(input) {
+        const token = randomBytes(32).toString("base64url");
+        await db.insert(t.webSessions).values({ orgId: input.orgId, accountId: input.accountId, tokenHash: sha256(token), expiresAt: input.expiresAt });
+        await db.update(t.webAccounts).set({ lastLoginAt: input.at }).where(eq(t.webAccounts.id, input.accountId));
+        return { token };
+      },
+      async session(token, now) {
+        const [row] = await db
+          .select({ person: t.persons, org: t.orgs, sessionId: t.webSessions.id })
+          .from(t.webSessions)
+          .innerJoin(t.webAccounts, eq(t.webAccounts.id, t.webSessions.accountId))
+          .innerJoin(t.persons, eq(t.persons.id, t.webAccounts.personId))
+          .innerJoin(t.orgs, eq(t.orgs.id, t.webSessions.orgId))
+          .where(and(eq(t.webSessions.tokenHash, sha256(token)), gt(t.webSessions.expiresAt, now)));
+        return row ?? null;
+      },
+      async deleteSession(token) {
+        await db.delete(t.webSessions).where(eq(t.webSessions.tokenHash, sha256(token)));
       },
     },
 

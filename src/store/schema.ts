@@ -500,3 +500,37 @@ export const linkCodes = pgTable(
   },
   (t) => [unique().on(t.orgId, t.code), index().on(t.personId)],
 );
+
+/** A web sign-in for an office or leader user: a login name and an argon2id hash. */
+export const webAccounts = pgTable(
+  "web_accounts",
+  {
+    id: id(),
+    orgId: orgRef(),
+    personId: uuid()
+      .notNull()
+      .unique()
+      .references(() => persons.id, { onDelete: "cascade" }),
+    /** Folded (lower case), unique across orgs: the sign-in form asks for nothing else. */
+    login: text().notNull().unique(),
+    passwordHash: text().notNull(),
+    lastLoginAt: timestamp({ withTimezone: true }),
+    createdAt: createdAt(),
+  },
+);
+
+/** A signed-in browser: only the SHA-256 of the cookie's token is stored. */
+export const webSessions = pgTable(
+  "web_sessions",
+  {
+    id: id(),
+    orgId: orgRef(),
+    accountId: uuid()
+      .notNull()
+      .references(() => webAccounts.id, { onDelete: "cascade" }),
+    tokenHash: text().notNull().unique(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index().on(t.accountId)],
+);

@@ -27,6 +27,8 @@ const EXPECTED_TABLES = [
   "unit_aliases",
   "unit_memberships",
   "units",
+  "web_accounts",
+  "web_sessions",
 ];
 
 const migrationFiles = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith(".sql"));

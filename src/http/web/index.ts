@@ -1,0 +1,184 @@
+/**
+ * The office web pages (issue 8): server-rendered HTML in Vietnamese, served by the same Fastify
+ * process. Sign-in with a session cookie (HttpOnly, SameSite=Lax, Secure over HTTPS), a CSRF
+ * token on every form (@fastify/csrf-protection), office may change things, leaders only read.
+ * Cadres do not sign in: they use chat.
+ */
+import fastifyCookie from "@fastify/cookie";
+import fastifyCsrf from "@fastify/csrf-protection";
+import fastifyFormbody from "@fastify/formbody";
+import multipart from "@fastify/multipart";
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import { WebAuthError, type WebAuth, type WebUser } from "../../app/web-auth.ts";
+import { html } from "./html.ts";
+import { layout } from "./layout.ts";
+
+export { html, raw, escape, Html } from "./html.ts";
+export { layout } from "./layout.ts";
+
+export const SESSION_COOKIE = "dondoc_sid";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    webUser?: WebUser;
+  }
+}
+
+/** A page module: registers its routes in the signed-in scope. */
+export type WebModule = (app: FastifyInstance) => void | Promise<void>;
+
+export interface WebDeps {
+  auth: WebAuth;
+  modules?: WebModule[];
+  /** Largest upload (a Word directive), bytes. */
+  maxUploadBytes?: number;
+}
+
+/** The signed-in user (the scope's hook guarantees one on every page route). */
+export function userOf(request: FastifyRequest): WebUser {
+  if (!request.webUser) throw new Error("page route without a signed-in user");
+  return request.webUser;
+}
+
+export const isOffice = (user: WebUser) => user.person.roles.includes("office");
+
+/**
+ * Sends a page in the layout, with a fresh CSRF token for its forms.
+ *
+ * @example
+ * return page(request, reply, { title: "Nhật ký", active: "activity", body: html`…` });
+ */
+export function page(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  input: { title: string; active?: string; body: ReturnType<typeof html> | ((csrf: string) => ReturnType<typeof html>); flash?: { ok?: string; err?: string }; status?: number },
+): FastifyReply {
+  const csrf = reply.generateCsrf();
+  const body = typeof input.body === "function" ? input.body(csrf) : input.body;
+  return reply
+    .code(input.status ?? 200)
+    .header("cache-control", "no-store")
+    .type("text/html; charset=utf-8")
+    .send(layout({ title: input.title, user: request.webUser ?? null, csrf, body, ...(input.active ? { active: input.active } : {}), ...(input.flash ? { flash: input.flash } : {}) }));
+}
+
+/** The hidden CSRF field every form carries. */
+export const csrfField = (csrf: string) => html`<input type="hidden" name="_csrf" value="${csrf}">`;
+
+const PUBLIC = new Set(["/login"]);
+
+/** Only local paths: a crafted `next` cannot send a signed-in user elsewhere. */
+function safeNext(next: unknown): string {
+  return typeof next === "string" && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/directives";
+}
+
+function loginPage(request: FastifyRequest, reply: FastifyReply, next: string, err?: string, status = 200) {
+  return page(request, reply, {
+    title: "Đăng nhập",
+    status,
+    ...(err ? { flash: { err } } : {}),
+    body: (csrf) => html`<div class="card" style="max-width:24rem;margin:2rem auto">
+<h1>Đăng nhập</h1>
+<p class="muted">Dành cho cán bộ văn phòng và lãnh đạo. Cán bộ các đơn vị báo cáo qua Zalo hoặc Messenger.</p>
+<form method="post" action="/login">${csrfField(csrf)}
+<input type="hidden" name="next" value="${next}">
+<p><label>Tên đăng nhập<br><input type="text" name="login" autocomplete="username" required autofocus></label></p>
+<p><label>Mật khẩu<br><input type="password" name="password" autocomplete="current-password" required></label></p>
+<p><button type="submit">Đăng nhập</button></p>
+</form></div>`,
+  });
+}
+
+/**
+ * @example
+ * await app.register(webPages({ auth, modules: [directivePages(deps), boardPages(deps)] }));
+ */
+export function webPages(deps: WebDeps): FastifyPluginAsync {
+  return async (app) => {
+    await app.register(fastifyCookie);
+    await app.register(fastifyFormbody);
+    await app.register(multipart, { limits: { files: 1, fileSize: deps.maxUploadBytes ?? 2 * 1_048_576, fields: 20 } });
+    await app.register(fastifyCsrf, {
+      cookieOpts: { path: "/", sameSite: "lax", httpOnly: true, secure: "auto" },
+      // Forms post `_csrf`; a multipart upload carries it in the query string.
+      getToken: (req) => {
+        const body = req.body as Record<string, unknown> | undefined;
+        const query = req.query as Record<string, unknown> | undefined;
+        const fromBody = body && typeof body._csrf === "string" ? body._csrf : undefined;
+        const fromQuery = query && typeof query._csrf === "string" ? query._csrf : undefined;
+        const header = req.headers["x-csrf-token"];
+        return fromBody ?? fromQuery ?? (typeof header === "string" ? header : undefined);
+      },
+    });
+
+    app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, request, reply) => {
+      const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+      if (status >= 500) request.log.error({ err: error }, "page failed");
+      const message = error.code?.startsWith("FST_CSRF")
+        ? "Biểu mẫu đã hết hạn hoặc không hợp lệ. Hãy tải lại trang rồi làm lại."
+        : status === 413 || error.code === "FST_REQ_FILE_TOO_LARGE"
+          ? "Tệp quá lớn (tối đa 2 MB)."
+          : status >= 500
+            ? "Lỗi hệ thống, vui lòng thử lại sau."
+            : "Yêu cầu không hợp lệ.";
+      return reply.code(status).type("text/html; charset=utf-8").send(layout({ title: "Lỗi", user: request.webUser ?? null, csrf: "", body: html`<h1>Không thực hiện được</h1><p>${message}</p><p><a href="/directives">Về trang chính</a></p>` }));
+    });
+
+    // Who is asking: every page but the sign-in form needs a session.
+    app.addHook("onRequest", async (request, reply) => {
+      const token = request.cookies[SESSION_COOKIE];
+      const user = token ? await deps.auth.session(token) : null;
+      if (user) request.webUser = user;
+      const path = request.url.split("?")[0] ?? "";
+      if (PUBLIC.has(path) || user) return;
+      if (request.method === "GET" || request.method === "HEAD") return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`);
+      return reply.code(401).type("text/html; charset=utf-8").send(layout({ title: "Cần đăng nhập", user: null, csrf: "", body: html`<h1>Cần đăng nhập</h1><p><a href="/login">Đăng nhập</a> để tiếp tục.</p>` }));
+    });
+    // Every change carries the form's CSRF token…
+    app.addHook("preHandler", (request, reply, done) => {
+      if (request.method === "GET" || request.method === "HEAD") return done();
+      app.csrfProtection(request, reply, done);
+    });
+    // …and only office changes anything (leaders read).
+    app.addHook("preHandler", async (request, reply) => {
+      if (request.method === "GET" || request.method === "HEAD") return;
+      const path = request.url.split("?")[0] ?? "";
+      if (path === "/login" || path === "/logout") return;
+      if (request.webUser && !isOffice(request.webUser)) {
+        return page(request, reply, { title: "Không có quyền", status: 403, body: html`<h1>Không có quyền</h1><p>Lãnh đạo xem được mọi trang nhưng không sửa được. Việc thay đổi do văn phòng thực hiện.</p>` });
+      }
+    });
+
+    app.get("/login", async (request, reply) => {
+      if (request.webUser) return reply.redirect(safeNext((request.query as Record<string, unknown>).next));
+      return loginPage(request, reply, safeNext((request.query as Record<string, unknown>).next));
+    });
+
+    app.post("/login", async (request, reply) => {
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      const next = safeNext(body.next);
+      const login = typeof body.login === "string" ? body.login : "";
+      const password = typeof body.password === "string" ? body.password : "";
+      try {
+        const { token, expiresAt } = await deps.auth.signIn(login, password);
+        reply.setCookie(SESSION_COOKIE, token, { path: "/", httpOnly: true, sameSite: "lax", secure: "auto", expires: expiresAt });
+        return reply.redirect(next, 303);
+      } catch (err) {
+        if (err instanceof WebAuthError) return loginPage(request, reply, next, err.message, err.code === "locked" ? 429 : 401);
+        throw err;
+      }
+    });
+
+    app.post("/logout", async (request, reply) => {
+      const token = request.cookies[SESSION_COOKIE];
+      if (token) await deps.auth.signOut(token);
+      reply.clearCookie(SESSION_COOKIE, { path: "/" });
+      return reply.redirect("/login", 303);
+    });
+
+    app.get("/", async (_request, reply) => reply.redirect("/directives"));
+
+    for (const module of deps.modules ?? []) await module(app);
+  };
+}
+export type { PageDeps } from "./deps.ts";
