@@ -11,7 +11,7 @@ import { DataDirLockedError } from "./data-lock.ts";
 import { runMigrate, runStart, runWeb, runWorker, runZalo } from "./processes.ts";
 import { runZaloLogin, ZaloSessionMissingError } from "./zalo.ts";
 import { ZaloCredentialsError, ZaloListenerLockedError } from "../../bots/zalo/index.ts";
-import { CliError, runImport, runParse, runToken } from "./intake-cli.ts";
+import { CliError, runImport, runParse, runToken, runUser } from "./intake-cli.ts";
 import { runInterpret, runLinkCode } from "./chat-cli.ts";
 import { runPlan } from "./plan-cli.ts";
 
@@ -117,6 +117,15 @@ program
   .option("--role <role>", "office or leader", "office")
   .option("--org <slug>", "the org (default: ORG_SLUG)")
   .action((options: { name: string; role: string; org?: string }) => runToken(config(), options).then(print).catch(fail));
+
+program
+  .command("user")
+  .description("create an office or leader user who signs in to the web pages (prints a generated password once)")
+  .requiredOption("--name <name>", "the person's full name")
+  .requiredOption("--login <login>", "the sign-in name (letters without diacritics, digits, . _ -)")
+  .option("--role <role>", "office or leader", "office")
+  .option("--org <slug>", "the org (default: ORG_SLUG)")
+  .action((options: { name: string; login: string; role: string; org?: string }) => runUser(config(), options).then(print).catch(fail));
 
 program
   .command("interpret")

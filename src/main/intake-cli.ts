@@ -1,19 +1,22 @@
 /**
  * `dondoc parse | import | token`: directive intake and access tokens from the command line.
  */
+import { randomBytes } from "node:crypto";
 import { parseDirective, type ParsedDirective } from "../domain/index.ts";
 import {
   assertParsableLength,
   createIntake,
   directiveHeader,
+  createWebAuth,
   IntakeError,
+  WebAuthError,
   type Intake,
 } from "../app/index.ts";
 import type { Org } from "../domain/entities.ts";
 import type { Config } from "../config/index.ts";
 import { createStore, type Database } from "../store/index.ts";
 import { DirectiveFileError, readDirectiveFile } from "../files/index.ts";
-import { createLogger, ensureDefaultOrg, openDatabaseFor, systemClock } from "./components.ts";
+import { argon2Hasher, createLogger, ensureDefaultOrg, openDatabaseFor, systemClock } from "./components.ts";
 import { Lifecycle } from "./lifecycle.ts";
 
 /** A failure the user can fix: printed as one line in Vietnamese and English, exit 1. */
@@ -171,5 +174,31 @@ export async function runToken(config: Config, options: { name: string; role: st
       token,
       `Dùng: Authorization: Bearer ${token}`,
     ].join("\n");
+  });
+}
+
+/**
+ * `dondoc user`: an office or leader user who signs in to the web pages. The password is
+ * generated (16 characters) and printed once; only its argon2id hash is stored.
+ */
+export async function runUser(config: Config, options: { name: string; login: string; role: string; org?: string }): Promise<string> {
+  if (options.role !== "office" && options.role !== "leader") {
+    throw new CliError("Vai trò phải là office hoặc leader.", "--role must be office or leader");
+  }
+  const role = options.role;
+  return withStore(config, async ({ database, org }) => {
+    const { id: orgId, slug } = await org(options.org);
+    const store = createStore(database.db);
+    const auth = createWebAuth({ store, clock: systemClock, hasher: argon2Hasher });
+    const password = randomBytes(12).toString("base64url");
+    const person = await store.persons.create({ orgId, fullName: options.name, roles: [role] });
+    try {
+      await auth.createAccount({ orgId, personId: person.id, login: options.login, password });
+    } catch (err) {
+      if (err instanceof WebAuthError) throw new CliError(err.message, `cannot create the web account: ${err.code}`);
+      throw err;
+    }
+    await store.audit.append({ orgId, actor: "cli", action: "web.account_created", entity: "person", entityId: person.id, data: { role, login: options.login } });
+    return [`Tài khoản web cho ${options.name} (${role}, ${slug}) — mật khẩu chỉ hiện một lần / shown once:`, `  đăng nhập: ${options.login.toLowerCase()}`, `  mật khẩu:  ${password}`].join("\n");
   });
 }

@@ -2,6 +2,8 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { createWebAuth } from "../../src/app/index.ts";
+import { argon2Hasher } from "../../src/main/components.ts";
 import { createStore, openDatabase } from "../../src/store/index.ts";
 import { runDondoc } from "../support/cli.ts";
 import { useTempDirs } from "../support/temp-dirs.ts";
@@ -124,6 +126,28 @@ describe("dondoc import and token", () => {
       expect(directives.map((d) => d.status)).toEqual(["draft"]);
       const who = await store.access.byToken(value);
       expect(who?.person).toMatchObject({ fullName: "Nguyễn Văn Phòng", roles: ["office"] });
+    } finally {
+      await database.close();
+    }
+  });
+
+  it("creates a web user with a generated password that signs in, and refuses a taken login", async () => {
+    const cwd = tempDir();
+    const made = await run(["user", "--name", "Trần Thị Lãnh Đạo", "--login", "LanhDao", "--role", "leader"], cwd);
+    expect(made.stderr).toBe("");
+    expect(made.code).toBe(0);
+    const password = /mật khẩu:\s+(\S+)/.exec(made.stdout)?.[1] ?? "";
+    expect(password).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    const again = await run(["user", "--name", "Người khác", "--login", "lanhdao"], cwd);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain("Tên đăng nhập này đã có người dùng.");
+    const database = await openDatabase({ dataDir: join(cwd, "data") });
+    try {
+      const store = createStore(database.db);
+      const auth = createWebAuth({ store, clock: { now: () => new Date() }, hasher: argon2Hasher });
+      const { user } = await auth.signIn("lanhdao", password);
+      expect(user.person).toMatchObject({ fullName: "Trần Thị Lãnh Đạo", roles: ["leader"] });
+      await expect(auth.signIn("lanhdao", `${password}x`)).rejects.toThrow("Sai tên đăng nhập hoặc mật khẩu.");
     } finally {
       await database.close();
     }
