@@ -49,7 +49,7 @@ export function createWebAuth(deps: { store: Store; clock: Clock; hasher: Passwo
       return store.web.createAccount({ orgId: input.orgId, personId: input.personId, login: input.login, passwordHash: await hasher.hash(input.password) });
     },
 
-    async signIn(login: string, password: string): Promise<{ token: string; expiresAt: Date; user: WebUser }> {
+    async signIn(login: string, password: string): Promise<{ token: string; expiresAt: Date; maxAgeSeconds: number; user: WebUser }> {
       const account = await store.web.accountByLogin(login);
       const now = clock.now();
       if (!account) {
@@ -70,7 +70,7 @@ export function createWebAuth(deps: { store: Store; clock: Clock; hasher: Passwo
         throw new WebAuthError("Trang này dành cho cán bộ văn phòng và lãnh đạo.", "no_role");
       }
       await store.audit.append({ orgId: account.orgId, actor: `person:${account.personId}`, action: "web.signin", entity: "web_account", entityId: account.id, at: now });
-      return { token, expiresAt, user: { person: user.person, org: user.org } };
+      return { token, expiresAt, maxAgeSeconds: hours * 3_600, user: { person: user.person, org: user.org } };
     },
 
     async session(token: string): Promise<WebUser | null> {

@@ -160,8 +160,9 @@ export function webPages(deps: WebDeps): FastifyPluginAsync {
       const login = typeof body.login === "string" ? body.login : "";
       const password = typeof body.password === "string" ? body.password : "";
       try {
-        const { token, expiresAt } = await deps.auth.signIn(login, password);
-        reply.setCookie(SESSION_COOKIE, token, { path: "/", httpOnly: true, sameSite: "lax", secure: "auto", expires: expiresAt });
+        const { token, maxAgeSeconds } = await deps.auth.signIn(login, password);
+        // Relative (Max-Age), so the browser's own clock decides, not ours.
+        reply.setCookie(SESSION_COOKIE, token, { path: "/", httpOnly: true, sameSite: "lax", secure: "auto", maxAge: maxAgeSeconds });
         return reply.redirect(next, 303);
       } catch (err) {
         if (err instanceof WebAuthError) return loginPage(request, reply, next, err.message, err.code === "locked" ? 429 : 401);
