@@ -12,3 +12,5 @@ export {
   readDirectiveFile,
 } from "./read-directive-file.ts";
 export type { DirectiveFileErrorCode, DirectiveFileFormat, DirectiveFileText } from "./read-directive-file.ts";
+export { boardXlsx, directiveName, reportDocx } from "./exports.ts";
+export type { ReportOrg } from "./exports.ts";
