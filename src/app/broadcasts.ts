@@ -4,7 +4,7 @@
  * one transaction (the store is the truth); the delivery queues send them at each channel's
  * rate; the broadcast's progress is read back per recipient.
  */
-import type { BoardRow, BroadcastKind, OutboundStatus, Person } from "../domain/entities.ts";
+import type { BoardRow, BroadcastKind, Channel, OutboundStatus, Person } from "../domain/entities.ts";
 import { fold } from "../domain/text.ts";
 import { dueText, shorten, timing } from "../domain/status-text.ts";
 import { localDay } from "../domain/time.ts";
@@ -61,6 +61,11 @@ export interface BroadcastView {
     error: string | null;
     at: Date | null;
   }[];
+}
+
+/** What a broadcast would go to: each account or group once, with the channel it gets. */
+export interface BroadcastPreview {
+  recipients: { kind: "person" | "group"; name: string | null; channel: Channel | null; text: string }[];
 }
 
 /**
@@ -138,6 +143,23 @@ export function createBroadcasts(deps: { store: Store; clock: Clock; dispatch?: 
     return { recipients, unknown };
   }
 
+  /** The recipients `send` would write, after the same checks (BroadcastError in Vietnamese). */
+  async function checkedRecipients(orgId: string, request: BroadcastRequest): Promise<Recipient[]> {
+    if (request.kind === "announcement" && !request.text?.trim()) throw new BroadcastError("Thiếu nội dung thông báo.");
+    const { notReportedOn: _byItem, ...others } = request.targets;
+    const hasOthers = Object.values(others).some((v) => (Array.isArray(v) ? v.length > 0 : Boolean(v)));
+    if (request.kind === "remind" && !request.text?.trim() && hasOthers) {
+      throw new BroadcastError("Thiếu nội dung nhắc: chỉ khi nhắc theo nhiệm vụ (các đơn vị chưa báo cáo) mới không cần nội dung.");
+    }
+    if ((request.text ?? "").length > 2_000) throw new BroadcastError("Nội dung quá dài (tối đa 2.000 ký tự).");
+    const { recipients, unknown } = await resolve(orgId, request);
+    if (unknown.length > 0) throw new BroadcastError(`Không tìm thấy: ${unknown.join(", ")}.`);
+    if (recipients.length === 0) {
+      throw new BroadcastError(request.targets.notReportedOn ? "Không có đơn vị nào chưa báo cáo để nhắc." : "Không có người nhận nào đã liên kết tài khoản chat.");
+    }
+    return recipients;
+  }
+
   return {
     /**
      * Writes the broadcast and one outbox row per recipient, then queues them. Throws
@@ -145,18 +167,7 @@ export function createBroadcasts(deps: { store: Store; clock: Clock; dispatch?: 
      * to send to.
      */
     async send(orgId: string, request: BroadcastRequest): Promise<{ id: string; recipients: number }> {
-      if (request.kind === "announcement" && !request.text?.trim()) throw new BroadcastError("Thiếu nội dung thông báo.");
-      const { notReportedOn: _byItem, ...others } = request.targets;
-      const hasOthers = Object.values(others).some((v) => (Array.isArray(v) ? v.length > 0 : Boolean(v)));
-      if (request.kind === "remind" && !request.text?.trim() && hasOthers) {
-        throw new BroadcastError("Thiếu nội dung nhắc: chỉ khi nhắc theo nhiệm vụ (các đơn vị chưa báo cáo) mới không cần nội dung.");
-      }
-      if ((request.text ?? "").length > 2_000) throw new BroadcastError("Nội dung quá dài (tối đa 2.000 ký tự).");
-      const { recipients, unknown } = await resolve(orgId, request);
-      if (unknown.length > 0) throw new BroadcastError(`Không tìm thấy: ${unknown.join(", ")}.`);
-      if (recipients.length === 0) {
-        throw new BroadcastError(request.targets.notReportedOn ? "Không có đơn vị nào chưa báo cáo để nhắc." : "Không có người nhận nào đã liên kết tài khoản chat.");
-      }
+      const recipients = await checkedRecipients(orgId, request);
       const created = await store.broadcasts.create(
         { orgId, kind: request.kind, text: request.text?.trim() ?? "", targets: { ...request.targets }, createdBy: request.createdBy ?? null },
         recipients.map((r) => ({ identityId: r.identityId ?? null, threadId: r.threadId ?? null, text: r.text, itemId: r.itemId })),
@@ -165,6 +176,26 @@ export function createBroadcasts(deps: { store: Store; clock: Clock; dispatch?: 
       await store.audit.append({ orgId, actor: request.createdBy ? `person:${request.createdBy}` : "office", action: `broadcast.${request.kind}`, entity: "broadcast", entityId: created.broadcast.id, data: { recipients: recipients.length, targets: request.targets }, at: clock.now() });
       if (deps.dispatch) await deps.dispatch(await store.outbound.routes(orgId, created.outboxIds));
       return { id: created.broadcast.id, recipients: recipients.length };
+    },
+
+    /**
+     * Who `send` would write to, and on which channel, without writing anything (the office's
+     * preview). Throws the same BroadcastError as `send`.
+     */
+    async preview(orgId: string, request: BroadcastRequest): Promise<BroadcastPreview> {
+      const recipients = await checkedRecipients(orgId, request);
+      const rows = await Promise.all(
+        recipients.map(async (r): Promise<BroadcastPreview["recipients"][number]> => {
+          if (r.identityId) {
+            const identity = await store.chats.identityById(orgId, r.identityId);
+            const person = identity?.personId ? await store.persons.get(orgId, identity.personId) : null;
+            return { kind: "person", name: person?.fullName ?? identity?.displayName ?? null, channel: identity?.channel ?? null, text: r.text };
+          }
+          const thread = r.threadId ? await store.chats.threadById(orgId, r.threadId) : null;
+          return { kind: "group", name: thread?.title ?? null, channel: thread?.channel ?? null, text: r.text };
+        }),
+      );
+      return { recipients: rows };
     },
 
     /** A scheduled broadcast (the weekly digest): once per key; returns its outbox ids or [] when already sent. */

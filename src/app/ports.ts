@@ -82,6 +82,8 @@ export interface UnitRepository {
   aliases(orgId: string, unitId: string): Promise<string[]>;
   byKey(orgId: string, key: string): Promise<Unit | null>;
   byAlias(orgId: string, folded: string): Promise<Unit | null>;
+  /** Adds another name of a unit; false when the (folded) name is already taken in the org. */
+  addAlias(orgId: string, unitId: string, alias: { alias: string; folded: string }): Promise<boolean>;
 }
 
 /**
@@ -106,6 +108,8 @@ export interface PersonRepository {
     title?: string | null;
   }): Promise<UnitMembership>;
   memberships(orgId: string, personId: string): Promise<UnitMembership[]>;
+  /** Every person of the org by name, with their unit memberships (office's people page). */
+  list(orgId: string): Promise<PersonWithUnits[]>;
 }
 
 /**
@@ -162,6 +166,8 @@ export interface ChatRepository {
   /** People holding a role (office, leader…), for notifications. */
   personsWithRole(orgId: string, role: PersonRole): Promise<Person[]>;
   thread(orgId: string, channel: Channel, externalId: string): Promise<Thread | null>;
+  /** Every chat account linked to a person, most recently active first (the people page). */
+  linkedIdentities(orgId: string): Promise<Identity[]>;
 }
 
 export interface NewItem {
@@ -513,6 +519,25 @@ export interface AuditRepository {
   list(orgId: string, options?: { limit?: number }): Promise<AuditEntry[]>;
   /** How many entries with this action about this entity since a moment (rate limits). */
   count(orgId: string, action: string, entityId: string, since: Date): Promise<number>;
+  /** Entries newest first, filtered (the activity page). */
+  search(orgId: string, filter: AuditFilter): Promise<AuditEntry[]>;
+}
+
+/** What the activity page filters the audit log by; every field optional but the limit. */
+export interface AuditFilter {
+  /** Actions to keep: an exact name ("web.signin") or a prefix ending in "." ("report."). */
+  actions?: string[];
+  /** Entries by this person (actor "person:<id>") or about them (entity id). */
+  personId?: string;
+  since?: Date;
+  /** Exclusive. */
+  until?: Date;
+  limit: number;
+}
+
+/** A person and the units they belong to. */
+export interface PersonWithUnits extends Person {
+  memberships: { unitId: string; unitName: string; role: MembershipRole; title: string | null }[];
 }
 
 /**

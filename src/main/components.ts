@@ -12,7 +12,7 @@ import type { ChannelGateway, Clock, DeliveryRoute, Dispatch, HealthProbe } from
 import { createWebAuth, type PasswordHasher } from "../app/index.ts";
 import type { Channel } from "../domain/entities.ts";
 import { buildApp } from "../http/index.ts";
-import { createBroadcasts, createConversation, createDelivery, createDigest, createGroups, createIntake, createOrgSettings, createPlanner } from "../app/index.ts";
+import { createBoardView, createBroadcasts, createConversation, createDelivery, createDigest, createGroups, createIntake, createOrgSettings, createPlanner } from "../app/index.ts";
 import { simulatorPlugin } from "../../bots/simulator/index.ts";
 import { messengerGateway, messengerReplySender, messengerWebhook } from "../../bots/messenger/index.ts";
 import { simulatorGateway } from "../../bots/simulator/index.ts";
@@ -206,7 +206,7 @@ export async function startWeb(
       settings,
       groups,
     },
-    web: { auth: createWebAuth({ store, clock: systemClock, hasher: argon2Hasher }), modules: webModules({ store, clock: systemClock, intake, conversation, broadcasts, groups, settings, messengerPage: config.MESSENGER_PAGE_ID ?? null }) },
+    web: { auth: createWebAuth({ store, clock: systemClock, hasher: argon2Hasher }), modules: webModules({ store, clock: systemClock, intake, conversation, broadcasts, groups, settings, messengerPage: config.MESSENGER_PAGE_ID ?? null, board: createBoardView({ store, clock: systemClock }) }) },
     channelPlugins,
   });
   const url = await app.listen({ host: config.HOST, port: config.PORT });

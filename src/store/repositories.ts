@@ -135,6 +135,12 @@ export function createStore(db: Db): Store {
           .where(and(eq(t.unitAliases.orgId, orgId), eq(t.unitAliases.folded, folded)));
         return row?.unit ?? null;
       },
+      async addAlias(orgId, unitId, alias) {
+        const [unit] = await db.select({ id: t.units.id }).from(t.units).where(and(eq(t.units.orgId, orgId), eq(t.units.id, unitId)));
+        if (!unit) return false;
+        const inserted = await db.insert(t.unitAliases).values({ orgId, unitId, ...alias }).onConflictDoNothing().returning({ unitId: t.unitAliases.unitId });
+        return inserted.length > 0;
+      },
     },
 
     persons: {
@@ -166,6 +172,21 @@ export function createStore(db: Db): Store {
           .select()
           .from(t.unitMemberships)
           .where(and(eq(t.unitMemberships.orgId, orgId), eq(t.unitMemberships.personId, personId)));
+      },
+      async list(orgId) {
+        const [people, memberships] = await Promise.all([
+          db.select().from(t.persons).where(eq(t.persons.orgId, orgId)).orderBy(asc(t.persons.fullName), asc(t.persons.createdAt)),
+          db
+            .select({ personId: t.unitMemberships.personId, unitId: t.unitMemberships.unitId, unitName: t.units.name, role: t.unitMemberships.role, title: t.unitMemberships.title })
+            .from(t.unitMemberships)
+            .innerJoin(t.units, eq(t.units.id, t.unitMemberships.unitId))
+            .where(eq(t.unitMemberships.orgId, orgId))
+            .orderBy(asc(t.units.name)),
+        ]);
+        return people.map((p) => ({
+          ...p,
+          memberships: memberships.filter((m) => m.personId === p.id).map(({ personId: _p, ...m }) => m),
+        }));
       },
     },
 
@@ -260,6 +281,13 @@ export function createStore(db: Db): Store {
           .from(t.threads)
           .where(and(eq(t.threads.orgId, orgId), eq(t.threads.kind, "group")))
           .orderBy(asc(t.threads.createdAt));
+      },
+      async linkedIdentities(orgId) {
+        return db
+          .select()
+          .from(t.identities)
+          .where(and(eq(t.identities.orgId, orgId), isNotNull(t.identities.personId)))
+          .orderBy(sql`${t.identities.lastInboundAt} desc nulls last`);
       },
       async unreportedAccounts(orgId, unitId, itemId, channel) {
         return db
@@ -1176,6 +1204,23 @@ export function createStore(db: Db): Store {
           .where(eq(t.auditLog.orgId, orgId))
           .orderBy(desc(t.auditLog.id))
           .limit(options.limit ?? 100);
+      },
+      async search(orgId, filter) {
+        const conditions: (SQL | undefined)[] = [eq(t.auditLog.orgId, orgId)];
+        if (filter.actions && filter.actions.length > 0) {
+          conditions.push(
+            or(...filter.actions.map((a) => (a.endsWith(".") ? sql`starts_with(${t.auditLog.action}, ${a})` : eq(t.auditLog.action, a)))),
+          );
+        }
+        if (filter.personId) conditions.push(or(eq(t.auditLog.actor, `person:${filter.personId}`), eq(t.auditLog.entityId, filter.personId)));
+        if (filter.since) conditions.push(gte(t.auditLog.at, filter.since));
+        if (filter.until) conditions.push(lt(t.auditLog.at, filter.until));
+        return db
+          .select()
+          .from(t.auditLog)
+          .where(and(...conditions))
+          .orderBy(desc(t.auditLog.at), desc(t.auditLog.id))
+          .limit(filter.limit);
       },
     },
   };

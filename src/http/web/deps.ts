@@ -1,4 +1,4 @@
-import type { Broadcasts, Conversation, Groups, Intake } from "../../app/index.ts";
+import type { BoardViews, Broadcasts, Conversation, Groups, Intake } from "../../app/index.ts";
 import type { Clock, Store } from "../../app/ports.ts";
 
 /**
@@ -15,4 +15,6 @@ export interface PageDeps {
   settings: { get(orgId: string): Promise<Record<string, unknown>>; set(orgId: string, raw: unknown, actor?: string): Promise<Record<string, unknown>> };
   /** The Facebook Page id or username for m.me links, when Messenger is set up. */
   messengerPage: string | null;
+  /** The status board's view-models (built from store and clock when omitted). */
+  board?: BoardViews;
 }

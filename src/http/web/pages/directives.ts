@@ -1,0 +1,363 @@
+/**
+ * Directive pages (issue 8): the list with a progress bar each, import by paste or Word file,
+ * and the review screen (source text beside the parsed items, each editable, what the parser
+ * could not resolve highlighted) that ends in activation.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { createBoardView, directiveTitle, IntakeError, type BoardViews, type ItemEdit } from "../../../app/index.ts";
+import type { Directive, Item, ItemAssignee } from "../../../domain/entities.ts";
+import { localIso, viDate } from "../../../domain/time.ts";
+import { DirectiveFileError, directiveName, readDirectiveBuffer } from "../../../files/index.ts";
+import type { PageDeps } from "../deps.ts";
+import { csrfField, html, isOffice, page, raw, userOf, type Html, type WebModule } from "../index.ts";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A route id that can be looked up (anything else is simply not found, never a database error). */
+export const isId = (value: unknown): value is string => typeof value === "string" && UUID.test(value);
+
+/** The board views of the page deps, built once per module when main/ did not pass them. */
+export const boardViewsOf = (deps: PageDeps): BoardViews => deps.board ?? createBoardView({ store: deps.store, clock: deps.clock });
+
+export function notFound(request: FastifyRequest, reply: FastifyReply, what = "văn bản này"): FastifyReply {
+  return page(request, reply, {
+    title: "Không tìm thấy",
+    status: 404,
+    body: html`<h1>Không tìm thấy ${what}</h1><p><a href="/directives">Về danh sách văn bản</a></p>`,
+  });
+}
+
+/** "20/06/2020 09:00" in the ward's time. */
+export function viMoment(at: Date): string {
+  const iso = localIso(at);
+  return `${viDate(iso.slice(0, 10))} ${iso.slice(11, 16)}`;
+}
+
+const STATUS_VI: Record<Directive["status"], string> = { draft: "Nháp, chờ duyệt", active: "Đang theo dõi", archived: "Đã lưu trữ" };
+
+/** The review screen's own layout: side by side from 900px, stacked below. */
+const REVIEW_CSS = raw(`<style>
+.review{display:grid;grid-template-columns:1fr;gap:1rem}
+@media (min-width:900px){.review{grid-template-columns:minmax(0,5fr) minmax(0,6fr)}.review .source{position:sticky;top:.5rem;max-height:calc(100vh - 1rem);overflow:auto}}
+.source pre{white-space:pre-wrap;word-wrap:break-word;font-size:14px;line-height:1.5;font-family:inherit;margin:0}
+.item label{display:block;margin:.3rem 0}.item input[type=text],.item textarea{width:100%}
+.item .row{display:flex;flex-wrap:wrap;gap:.5rem}.item .row>label{flex:1 1 10rem}
+.item.warn{border-color:#e0b040}.note{color:#7f4f00;margin:.2rem 0;font-size:.92em}.item h3{font-size:1rem;margin:0 0 .3rem}
+.actions{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}
+</style>`);
+
+const FLASH_OK: Record<string, string> = {
+  saved: "Đã lưu nhiệm vụ.",
+  added: "Đã thêm nhiệm vụ.",
+  removed: "Đã xóa nhiệm vụ.",
+  existing: "Văn bản này đã được nhập trước đó; đây là bản nháp đã có.",
+};
+
+/** Why an item needs a look before activation; empty when it is fine. */
+export function itemWarnings(item: Item, items: Item[]): string[] {
+  const notes: string[] = [];
+  const viaChildren = items.some((c) => c.parentRef === item.ref && c.assignees.length > 0);
+  if (item.assignees.length === 0 && !viaChildren) notes.push("Chưa có đơn vị thực hiện.");
+  const unknown = item.assignees.filter((a) => !a.unitKey).map((a) => a.name);
+  if (unknown.length > 0) notes.push(`Chưa nhận ra đơn vị: ${unknown.join(", ")} (sẽ tạo đơn vị mới khi kích hoạt nếu không sửa).`);
+  const d = item.deadline;
+  if (d?.text && !item.dueDate && d.kind !== "recurring" && d.kind !== "ongoing") {
+    notes.push(`Không xác định được ngày hạn từ “${d.text}”: hãy chọn ngày hạn.`);
+  }
+  return notes;
+}
+
+const names = (assignees: ItemAssignee[], role: "lead" | "support") =>
+  assignees
+    .filter((a) => a.role === role)
+    .map((a) => a.name)
+    .join(", ");
+
+const splitNames = (value: string) =>
+  value
+    .split(/[,;\n]/)
+    .map((n) => n.trim())
+    .filter((n) => n.length > 0);
+
+const field = (body: Record<string, unknown>, name: string): string | undefined => {
+  const v = body[name];
+  return typeof v === "string" ? v : undefined;
+};
+
+/** The form's fields as an intake edit: deadline and due day only when they changed. */
+function editFrom(body: Record<string, unknown>, current: Item | null): ItemEdit {
+  const edit: ItemEdit = {};
+  const ref = field(body, "ref");
+  if (ref !== undefined) edit.ref = ref;
+  const summary = field(body, "summary");
+  if (summary !== undefined) edit.summary = summary;
+  const text = field(body, "text");
+  if (text !== undefined && text.trim()) edit.text = text;
+  const deadline = field(body, "deadline");
+  if (deadline !== undefined && deadline.trim() !== (current?.deadline?.text ?? "").trim()) edit.deadline = deadline;
+  const due = field(body, "dueDate");
+  if (due !== undefined && (due.trim() || null) !== (current?.dueDate ?? null)) edit.dueDate = due.trim() || null;
+  const lead = field(body, "lead");
+  const support = field(body, "support");
+  if (lead !== undefined || support !== undefined) {
+    edit.assignees = [
+      ...splitNames(lead ?? "").map((name) => ({ name, role: "lead" as const })),
+      ...splitNames(support ?? "").map((name) => ({ name, role: "support" as const })),
+    ];
+  }
+  return edit;
+}
+
+function progressBar(share: number, label: string): Html {
+  const pct = Math.round(share * 100);
+  return html`<div class="bar" role="progressbar" aria-valuenow="${pct}" aria-valuemin="0" aria-valuemax="100" aria-label="${label}" title="${label}"><span style="width:${pct}%"></span></div>`;
+}
+
+/**
+ * @example
+ * modules.push(directivePages(deps));
+ */
+export function directivePages(deps: PageDeps): WebModule {
+  const board = boardViewsOf(deps);
+
+  function importForm(request: FastifyRequest, reply: FastifyReply, input: { text?: string; err?: string; status?: number } = {}) {
+    const office = isOffice(userOf(request));
+    return page(request, reply, {
+      title: "Nhập văn bản mới",
+      active: "directives",
+      status: input.status ?? 200,
+      ...(input.err ? { flash: { err: input.err } } : {}),
+      body: (csrf) => html`<p><a href="/directives">← Danh sách văn bản</a></p>
+<h1>Nhập văn bản mới</h1>
+${office
+  ? html`<form class="card" method="post" action="/directives?_csrf=${encodeURIComponent(csrf)}" enctype="multipart/form-data">
+<p><label for="text">Dán nội dung văn bản (thông báo kết luận, kế hoạch, công văn…)</label><br>
+<textarea id="text" name="text" rows="16" style="width:100%" placeholder="Dán toàn bộ văn bản vào đây">${input.text ?? ""}</textarea></p>
+<p><label>Hoặc chọn tệp Word (.docx), .txt, .md — tối đa 2 MB<br>
+<input type="file" name="file" accept=".docx,.txt,.md,.markdown,application/vnd.openxmlformats-officedocument.wordprocessingml.document,text/plain,text/markdown"></label></p>
+<p class="muted">Nếu chọn tệp, hệ thống đọc tệp và bỏ qua phần dán. Văn bản được lưu ở dạng nháp để kiểm tra trước khi bắt đầu theo dõi.</p>
+<p><button type="submit">Phân tích văn bản</button></p>
+</form>`
+  : html`<p>Chỉ cán bộ văn phòng được nhập văn bản mới.</p>`}`,
+    });
+  }
+
+  async function reviewPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    directiveId: string,
+    input: { ok?: string; err?: string; status?: number; draft?: { ref: string; text: string } } = {},
+  ) {
+    const user = userOf(request);
+    const found = await deps.store.directives.get(user.org.id, directiveId);
+    if (!found) return notFound(request, reply);
+    const { directive, items } = found;
+    if (directive.status !== "draft") return reply.redirect(`/directives/${directive.id}/board`, 303);
+    const office = isOffice(user);
+    const base = `/directives/${directive.id}`;
+    const warned = items.filter((i) => itemWarnings(i, items).length > 0).length;
+    const title = directiveTitle(directive.sourceText);
+    const flash = { ...(input.ok ? { ok: input.ok } : {}), ...(input.err ? { err: input.err } : {}) };
+    return page(request, reply, {
+      title: `Duyệt: ${directiveName(directive)}`,
+      active: "directives",
+      status: input.status ?? 200,
+      ...(input.ok || input.err ? { flash } : {}),
+      body: (csrf) => html`${REVIEW_CSS}<p><a href="/directives">← Danh sách văn bản</a></p>
+<h1>Duyệt văn bản: ${directiveName(directive)}</h1>
+${title || directive.sourceName ? html`<p class="muted">${title ?? ""}${title && directive.sourceName ? " · " : ""}${directive.sourceName ? `tệp ${directive.sourceName}` : ""}</p>` : ""}
+<p>${items.length} nhiệm vụ${warned > 0 ? html` · <strong class="warn">${warned} nhiệm vụ cần kiểm tra</strong> (tô vàng)` : html` · hệ thống đã nhận ra đủ đơn vị và thời hạn`}.</p>
+${office
+  ? html`<form class="card actions" method="post" action="${base}/activate">${csrfField(csrf)}
+<button type="submit">Bắt đầu theo dõi</button>
+<span class="muted">Sau khi bắt đầu, hệ thống giao việc cho các đơn vị và nhắc hạn qua Zalo/Messenger; danh sách nhiệm vụ không sửa được nữa.</span></form>`
+  : html`<p class="muted">Lãnh đạo xem bản nháp; việc sửa và kích hoạt do văn phòng thực hiện.</p>`}
+<div class="review">
+<section class="source card" aria-label="Văn bản gốc"><h2 style="font-size:1.05rem;margin-top:0">Văn bản gốc</h2><pre>${directive.sourceText}</pre></section>
+<section aria-label="Nhiệm vụ">
+<h2 style="font-size:1.05rem;margin-top:0">Nhiệm vụ hệ thống tách được</h2>
+${items.map((item) => {
+  const notes = itemWarnings(item, items);
+  return html`<div class="card item${notes.length > 0 ? " warn" : ""}" id="item-${item.id}" data-ref="${item.ref}">
+<h3>Nhiệm vụ ${item.ref}${item.parentRef ? html` <span class="muted">(thuộc mục ${item.parentRef})</span>` : ""}</h3>
+${notes.map((n) => html`<p class="note">⚠ ${n}</p>`)}
+<form method="post" action="${base}/items/${item.id}">${csrfField(csrf)}<fieldset style="border:0;padding:0;margin:0"${office ? "" : raw(" disabled")}>
+<div class="row"><label style="flex:0 1 6rem">Số thứ tự<br><input type="text" name="ref" value="${item.ref}" required maxlength="20"></label>
+<label>Tóm tắt<br><input type="text" name="summary" value="${item.summary}" maxlength="500"></label></div>
+<details><summary>Nội dung đầy đủ</summary><label><textarea name="text" rows="5">${item.text}</textarea></label></details>
+<div class="row"><label>Thời hạn (như trong văn bản)<br><input type="text" name="deadline" value="${item.deadline?.text ?? ""}" placeholder="30/6/2020, trong tháng 6/2020, hàng tuần…" maxlength="300"></label>
+<label style="flex:0 1 11rem">Ngày hạn<br><input type="date" name="dueDate" value="${item.dueDate ?? ""}"></label></div>
+<label>Đơn vị chủ trì (cách nhau bằng dấu phẩy)<br><input type="text" name="lead" value="${names(item.assignees, "lead")}"></label>
+<label>Đơn vị phối hợp<br><input type="text" name="support" value="${names(item.assignees, "support")}"></label>
+${office
+  ? html`<p class="actions"><button type="submit">Lưu</button>
+<button type="submit" class="secondary" formaction="${base}/items/${item.id}/delete" formnovalidate>Xóa</button></p>`
+  : ""}
+</fieldset></form>
+</div>`;
+})}
+${office
+  ? html`<form class="card item" method="post" action="${base}/items" id="new-item">${csrfField(csrf)}
+<h3>Thêm nhiệm vụ</h3>
+<div class="row"><label style="flex:0 1 6rem">Số thứ tự<br><input type="text" name="ref" value="${input.draft?.ref ?? ""}" required maxlength="20"></label>
+<label>Tóm tắt<br><input type="text" name="summary" maxlength="500"></label></div>
+<label>Nội dung<br><textarea name="text" rows="3" required>${input.draft?.text ?? ""}</textarea></label>
+<div class="row"><label>Thời hạn<br><input type="text" name="deadline" maxlength="300"></label>
+<label style="flex:0 1 11rem">Ngày hạn<br><input type="date" name="dueDate"></label></div>
+<label>Đơn vị chủ trì<br><input type="text" name="lead"></label>
+<label>Đơn vị phối hợp<br><input type="text" name="support"></label>
+<p><button type="submit">Thêm nhiệm vụ</button></p>
+</form>`
+  : ""}
+</section>
+</div>`,
+    });
+  }
+
+  /** An intake refusal shown on the review page; anything else is the scope's error page. */
+  async function refusedOnReview(request: FastifyRequest, reply: FastifyReply, directiveId: string, err: unknown, draft?: { ref: string; text: string }) {
+    if (!(err instanceof IntakeError)) throw err;
+    if (err.code === "not_found" && !(await deps.store.directives.get(userOf(request).org.id, directiveId))) return notFound(request, reply);
+    return reviewPage(request, reply, directiveId, { err: err.messageVi, status: err.status, ...(draft ? { draft } : {}) });
+  }
+
+  return (app: FastifyInstance) => {
+    app.get("/directives", async (request, reply) => {
+      const user = userOf(request);
+      const [directives, progress] = await Promise.all([deps.intake.listDirectives(user.org.id), board.directiveProgress(user.org.id)]);
+      const byId = new Map(progress.map((p) => [p.id, p]));
+      return page(request, reply, {
+        title: "Văn bản chỉ đạo",
+        active: "directives",
+        body: html`<div class="actions" style="justify-content:space-between"><h1>Văn bản chỉ đạo</h1>
+${isOffice(user) ? html`<a class="button" href="/directives/new">Nhập văn bản mới</a>` : ""}</div>
+${directives.length === 0
+  ? html`<p class="card">Chưa có văn bản nào. ${isOffice(user) ? html`<a href="/directives/new">Nhập văn bản đầu tiên</a>.` : ""}</p>`
+  : html`<div class="scroll"><table>
+<thead><tr><th>Văn bản</th><th>Loại</th><th>Ngày</th><th>Trạng thái</th><th>Tiến độ</th></tr></thead>
+<tbody>${directives.map((d) => {
+  const p = byId.get(d.id);
+  const href = d.status === "draft" ? `/directives/${d.id}/review` : `/directives/${d.id}/board`;
+  const title = directiveTitle(d.sourceText);
+  return html`<tr data-directive="${d.id}" data-status="${d.status}">
+<td><a href="${href}">${d.number ? `Số ${d.number}` : "(chưa có số)"}</a>${title ? html`<br><span class="muted">${title}</span>` : ""}</td>
+<td>${d.docType ?? "—"}</td>
+<td>${d.issuedDate ? viDate(d.issuedDate) : "—"}</td>
+<td>${STATUS_VI[d.status]}</td>
+<td>${d.status === "active" && p
+  ? html`${progressBar(p.share, `${p.done}/${p.total} việc hoàn thành`)}<span class="muted">${p.done}/${p.total} việc hoàn thành${p.overdue > 0 ? html` · <strong>${p.overdue} quá hạn</strong>` : ""}</span>`
+  : d.status === "draft"
+    ? html`<a href="${href}">Duyệt và bắt đầu theo dõi</a>`
+    : "—"}</td>
+</tr>`;
+})}</tbody></table></div>`}`,
+      });
+    });
+
+    app.get("/directives/new", async (request, reply) => importForm(request, reply));
+
+    app.post("/directives", async (request, reply) => {
+      const user = userOf(request);
+      let text = "";
+      let file: { buffer: Buffer; name: string } | null = null;
+      try {
+        if (request.isMultipart()) {
+          for await (const part of request.parts()) {
+            if (part.type === "file") {
+              const buffer = await part.toBuffer();
+              // A form sent without a chosen file still has an empty, unnamed file part.
+              if (part.filename) file = { buffer, name: part.filename };
+            } else if (part.fieldname === "text" && typeof part.value === "string") {
+              text = part.value;
+              if (part.valueTruncated) {
+                return importForm(request, reply, { text: "", err: "Văn bản quá dài. Hãy tách thành nhiều văn bản.", status: 413 });
+              }
+            }
+          }
+        } else {
+          text = field((request.body ?? {}) as Record<string, unknown>, "text") ?? "";
+        }
+        const source = file ? (await readDirectiveBuffer(file.buffer, file.name)).text : text;
+        const result = await deps.intake.importDirective({ orgId: user.org.id, text: source, sourceName: file?.name ?? null, actor: `person:${user.person.id}` });
+        return reply.redirect(`/directives/${result.directive.id}/review${result.created ? "" : "?ok=existing"}`, 303);
+      } catch (err) {
+        // Keep a long paste out of the re-rendered form only when it is the problem.
+        if (err instanceof IntakeError) return importForm(request, reply, { text: err.code === "too_long" ? "" : text, err: err.messageVi, status: err.status });
+        if (err instanceof DirectiveFileError) return importForm(request, reply, { text, err: err.messageVi, status: err.code === "too_large" ? 413 : 400 });
+        if ((err as { code?: string }).code === "FST_REQ_FILE_TOO_LARGE") {
+          return importForm(request, reply, { text, err: "Tệp quá lớn (tối đa 2 MB). Hãy xóa bớt hình ảnh trong tệp hoặc dán phần nội dung văn bản.", status: 413 });
+        }
+        throw err;
+      }
+    });
+
+    app.get("/directives/:id", async (request, reply) => {
+      const { id } = request.params as { id: string };
+      if (!isId(id)) return notFound(request, reply);
+      const found = await deps.store.directives.get(userOf(request).org.id, id);
+      if (!found) return notFound(request, reply);
+      return reply.redirect(`/directives/${id}/${found.directive.status === "draft" ? "review" : "board"}`);
+    });
+
+    app.get("/directives/:id/review", async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const { ok } = request.query as { ok?: string };
+      if (!isId(id)) return notFound(request, reply);
+      const flash = ok ? FLASH_OK[ok] : undefined;
+      return reviewPage(request, reply, id, flash ? { ok: flash } : {});
+    });
+
+    app.post("/directives/:id/items/:itemId", async (request, reply) => {
+      const { id, itemId } = request.params as { id: string; itemId: string };
+      if (!isId(id) || !isId(itemId)) return notFound(request, reply, "nhiệm vụ này");
+      const user = userOf(request);
+      const current = (await deps.store.directives.get(user.org.id, id))?.items.find((i) => i.id === itemId) ?? null;
+      try {
+        await deps.intake.updateItem(user.org.id, id, itemId, editFrom((request.body ?? {}) as Record<string, unknown>, current), `person:${user.person.id}`);
+      } catch (err) {
+        return refusedOnReview(request, reply, id, err);
+      }
+      return reply.redirect(`/directives/${id}/review?ok=saved#item-${itemId}`, 303);
+    });
+
+    app.post("/directives/:id/items", async (request, reply) => {
+      const { id } = request.params as { id: string };
+      if (!isId(id)) return notFound(request, reply);
+      const user = userOf(request);
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      const edit = editFrom(body, null);
+      const draft = { ref: field(body, "ref") ?? "", text: field(body, "text") ?? "" };
+      try {
+        const item = await deps.intake.addItem(user.org.id, id, { ...edit, ref: draft.ref, text: draft.text }, `person:${user.person.id}`);
+        return reply.redirect(`/directives/${id}/review?ok=added#item-${item.id}`, 303);
+      } catch (err) {
+        return refusedOnReview(request, reply, id, err, draft);
+      }
+    });
+
+    app.post("/directives/:id/items/:itemId/delete", async (request, reply) => {
+      const { id, itemId } = request.params as { id: string; itemId: string };
+      if (!isId(id) || !isId(itemId)) return notFound(request, reply, "nhiệm vụ này");
+      const user = userOf(request);
+      try {
+        await deps.intake.removeItem(user.org.id, id, itemId, `person:${user.person.id}`);
+      } catch (err) {
+        return refusedOnReview(request, reply, id, err);
+      }
+      return reply.redirect(`/directives/${id}/review?ok=removed`, 303);
+    });
+
+    app.post("/directives/:id/activate", async (request, reply) => {
+      const { id } = request.params as { id: string };
+      if (!isId(id)) return notFound(request, reply);
+      const user = userOf(request);
+      try {
+        await deps.intake.activate(user.org.id, id, `person:${user.person.id}`);
+      } catch (err) {
+        if (err instanceof IntakeError && err.code === "not_draft") return reply.redirect(`/directives/${id}/board`, 303);
+        return refusedOnReview(request, reply, id, err);
+      }
+      return reply.redirect(`/directives/${id}/board?ok=activated`, 303);
+    });
+  };
+}
