@@ -12,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 /** The page's own window function, inside `evaluate` (this test file has no DOM types). */
 declare function getComputedStyle(el: unknown): { backgroundColor: string };
+declare const document: { documentElement: { scrollWidth: number } };
+declare const innerWidth: number;
 import { simulatorPlugin } from "../../bots/simulator/index.ts";
 import { createBoardView, createBroadcasts, createConversation, createGroups, createIntake, createOrgSettings, createWebAuth } from "../../src/app/index.ts";
 import type { Store } from "../../src/app/ports.ts";
@@ -120,6 +122,13 @@ describe("office pages in a browser", () => {
     // (the report keeps the text; its trailing ">" goes with the trailing punctuation the note drops)
     expect(shown).toContain("<script>alert(1)</script");
     await page.screenshot({ path: join(ARTIFACTS, "board.png"), fullPage: true });
+
+    // On a phone the page itself does not scroll sideways: the wide board scrolls in its box.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.reload();
+    const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, screen: innerWidth }));
+    expect(widths.page).toBeLessThanOrEqual(widths.screen);
+    await page.screenshot({ path: join(ARTIFACTS, "board-phone.png") });
     await page.close();
   }, 90_000);
 });
