@@ -436,8 +436,20 @@ export interface OutboundRepository {
   pending(orgId: string): Promise<OutboundMessage[]>;
   /** Messages that could not be delivered, newest first, with who and why (for office). */
   failed(orgId: string, limit: number): Promise<FailedDelivery[]>;
+  /** Who was reminded of what, when (newest first): reminder messages with their recipient and status. */
+  reminderLog(orgId: string, filter: { since?: Date; until?: Date; personId?: string; limit: number }): Promise<ReminderLogEntry[]>;
   /** Pending messages of every org, created before `olderThan`, with their channel. */
   pendingToDeliver(olderThan: Date, limit: number): Promise<DeliveryRoute[]>;
+}
+
+export interface ReminderLogEntry {
+  at: Date;
+  kind: ReminderKind;
+  itemRef: string;
+  unitName: string;
+  recipient: string | null;
+  channel: Channel | null;
+  status: OutboundMessage["status"];
 }
 
 /** Where an outbox message goes: which queue delivers it. */

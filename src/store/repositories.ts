@@ -973,6 +973,33 @@ export function createStore(db: Db): Store {
           .limit(limit);
         return rows;
       },
+      async reminderLog(orgId, filter) {
+        const conditions = [eq(t.outboundMessages.orgId, orgId)];
+        if (filter.since) conditions.push(gte(t.outboundMessages.createdAt, filter.since));
+        if (filter.until) conditions.push(lt(t.outboundMessages.createdAt, filter.until));
+        if (filter.personId) conditions.push(eq(t.identities.personId, filter.personId));
+        return db
+          .select({
+            at: t.outboundMessages.createdAt,
+            kind: t.reminders.kind,
+            itemRef: t.items.ref,
+            unitName: t.units.name,
+            recipient: sql<string | null>`coalesce(${t.persons.fullName}, ${t.threads.title})`,
+            channel: sql<Channel | null>`coalesce(${t.identities.channel}, ${t.threads.channel})`,
+            status: t.outboundMessages.status,
+          })
+          .from(t.outboundMessages)
+          .innerJoin(t.reminders, eq(t.reminders.id, t.outboundMessages.reminderId))
+          .innerJoin(t.assignments, eq(t.assignments.id, t.reminders.assignmentId))
+          .innerJoin(t.items, eq(t.items.id, t.assignments.itemId))
+          .innerJoin(t.units, eq(t.units.id, t.assignments.unitId))
+          .leftJoin(t.identities, eq(t.identities.id, t.outboundMessages.identityId))
+          .leftJoin(t.persons, eq(t.persons.id, t.identities.personId))
+          .leftJoin(t.threads, eq(t.threads.id, t.outboundMessages.threadId))
+          .where(and(...conditions))
+          .orderBy(desc(t.outboundMessages.createdAt))
+          .limit(filter.limit);
+      },
       async pendingToDeliver(olderThan, limit) {
         const rows = await db
           .select({ orgId: t.outboundMessages.orgId, id: t.outboundMessages.id, identityChannel: t.identities.channel, threadChannel: t.threads.channel })

@@ -3,7 +3,7 @@
  * sign-ins, changes), filterable by kind, person and date range; and the deliveries that failed.
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { AuditEntry } from "../../../domain/entities.ts";
+import type { AuditEntry, OutboundStatus, ReminderKind } from "../../../domain/entities.ts";
 import { addDays, dayStart } from "../../../domain/time.ts";
 import type { PageDeps } from "../deps.ts";
 import { html, page, userOf, type WebModule } from "../index.ts";
@@ -119,6 +119,15 @@ function details(entry: AuditEntry, names: Map<string, string>): string {
  * @example
  * modules.push(activityPages(deps)); // GET /activity?kind=reports&person=…&from=2020-06-01&to=2020-06-30
  */
+const REMINDER_KIND_VI: Record<ReminderKind, string> = {
+  before: "Trước hạn",
+  due: "Đến hạn",
+  overdue: "Quá hạn",
+  escalation: "Báo lãnh đạo",
+  occurrence: "Theo đợt",
+};
+const OUTBOX_STATUS_VI: Record<OutboundStatus, string> = { pending: "Đang gửi", sent: "Đã gửi", failed: "Không gửi được", cancelled: "Đã huỷ" };
+
 export function activityPages(deps: PageDeps): WebModule {
   const { store } = deps;
 
@@ -129,7 +138,7 @@ export function activityPages(deps: PageDeps): WebModule {
     const personId = UUID.test(formText(query, "person")) ? formText(query, "person").toLowerCase() : "";
     const from = DATE.test(formText(query, "from")) ? formText(query, "from") : "";
     const to = DATE.test(formText(query, "to")) ? formText(query, "to") : "";
-    const [people, units, threads, board, entries, failed] = await Promise.all([
+    const [people, units, threads, board, entries, failed, reminded] = await Promise.all([
       store.persons.list(orgId),
       store.units.list(orgId),
       store.chats.groupThreads(orgId),
@@ -142,6 +151,14 @@ export function activityPages(deps: PageDeps): WebModule {
         limit: 300,
       }),
       kind === "" || kind === "failed" ? store.outbound.failed(orgId, 100) : Promise.resolve([]),
+      kind === "" || kind === "reminders"
+        ? store.outbound.reminderLog(orgId, {
+            ...(personId ? { personId } : {}),
+            ...(from ? { since: dayStart(from) } : {}),
+            ...(to ? { until: dayStart(addDays(to, 1)) } : {}),
+            limit: 200,
+          })
+        : Promise.resolve([]),
     ]);
     // Ids in the log read as names: people, units, groups, and assignments ("NV 6 · Hội CCB").
     const names = new Map<string, string>([
@@ -180,6 +197,14 @@ ${kind === "" || kind === "failed"
 ${shownFailed.length === 0
   ? html`<tr><td colspan="5" class="muted">Không có tin nào gửi hỏng.</td></tr>`
   : shownFailed.map((f) => html`<tr class="warn"><td>${viDateTime(f.attemptedAt ?? f.createdAt)}</td><td>${f.personName ?? "(nhóm hoặc không rõ)"}</td><td>${f.channel ? CHANNEL_VI[f.channel] : "—"}</td><td>${reasonVi(f.error ?? f.outcome) ?? "Không rõ"}</td><td>${f.text.length > 160 ? `${f.text.slice(0, 157)}…` : f.text}</td></tr>`)}
+</tbody></table></div></section>`
+  : ""}
+${kind === "" || kind === "reminders"
+  ? html`<section><h2>Nhắc việc đã gửi</h2>
+<div class="scroll"><table><thead><tr><th>Lúc</th><th>Nhắc ai</th><th>Kênh</th><th>Việc</th><th>Loại nhắc</th><th>Tình trạng</th></tr></thead><tbody>
+${reminded.length === 0
+  ? html`<tr><td colspan="6" class="muted">Chưa có tin nhắc nào${filtered ? " khớp bộ lọc" : ""}.</td></tr>`
+  : reminded.map((r) => html`<tr data-reminder="${r.kind}"${r.status === "failed" ? html` class="warn"` : ""}><td>${viDateTime(r.at)}</td><td>${r.recipient ?? "(không rõ)"}</td><td>${r.channel ? CHANNEL_VI[r.channel] : "—"}</td><td>NV ${r.itemRef} · ${r.unitName}</td><td>${REMINDER_KIND_VI[r.kind]}</td><td>${OUTBOX_STATUS_VI[r.status]}</td></tr>`)}
 </tbody></table></div></section>`
   : ""}
 <section><h2>Nhật ký${kind ? html` — ${KINDS[kind]?.label ?? ""}` : ""}</h2>
