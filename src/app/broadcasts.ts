@@ -30,6 +30,8 @@ export interface BroadcastRequest {
   text?: string;
   targets: BroadcastTargets;
   createdBy?: string | null;
+  /** The same key again (a form posted twice) sends nothing more: `send` returns the first one. */
+  dedupeKey?: string | null;
 }
 
 export class BroadcastError extends Error {
@@ -166,13 +168,20 @@ export function createBroadcasts(deps: { store: Store; clock: Clock; dispatch?: 
      * BroadcastError (Vietnamese) for an announcement without text, unknown targets, or nobody
      * to send to.
      */
-    async send(orgId: string, request: BroadcastRequest): Promise<{ id: string; recipients: number }> {
+    async send(orgId: string, request: BroadcastRequest): Promise<{ id: string; recipients: number; repeated?: boolean }> {
+      const earlier = request.dedupeKey ? await store.broadcasts.byDedupeKey(orgId, request.dedupeKey) : null;
+      if (earlier) return { id: earlier.id, recipients: (await store.broadcasts.recipients(orgId, earlier.id)).filter((r) => !r.fallbackOf).length, repeated: true };
       const recipients = await checkedRecipients(orgId, request);
       const created = await store.broadcasts.create(
-        { orgId, kind: request.kind, text: request.text?.trim() ?? "", targets: { ...request.targets }, createdBy: request.createdBy ?? null },
+        { orgId, kind: request.kind, text: request.text?.trim() ?? "", targets: { ...request.targets }, createdBy: request.createdBy ?? null, dedupeKey: request.dedupeKey ?? null },
         recipients.map((r) => ({ identityId: r.identityId ?? null, threadId: r.threadId ?? null, text: r.text, itemId: r.itemId })),
       );
-      if (!created) throw new BroadcastError("Thông báo này đã được gửi.");
+      if (!created) {
+        // Posted twice at the same moment: the other request wrote it.
+        const twin = request.dedupeKey ? await store.broadcasts.byDedupeKey(orgId, request.dedupeKey) : null;
+        if (twin) return { id: twin.id, recipients: recipients.length, repeated: true };
+        throw new BroadcastError("Thông báo này đã được gửi.");
+      }
       await store.audit.append({ orgId, actor: request.createdBy ? `person:${request.createdBy}` : "office", action: `broadcast.${request.kind}`, entity: "broadcast", entityId: created.broadcast.id, data: { recipients: recipients.length, targets: request.targets }, at: clock.now() });
       if (deps.dispatch) await deps.dispatch(await store.outbound.routes(orgId, created.outboxIds));
       return { id: created.broadcast.id, recipients: recipients.length };

@@ -471,6 +471,7 @@ export interface BroadcastRepository {
     recipients: { identityId?: string | null; threadId?: string | null; text: string; itemId?: string | null }[],
   ): Promise<{ broadcast: Broadcast; outboxIds: string[] } | null>;
   get(orgId: string, id: string): Promise<Broadcast | null>;
+  byDedupeKey(orgId: string, dedupeKey: string): Promise<Broadcast | null>;
   list(orgId: string, limit: number): Promise<Broadcast[]>;
   /** One row per recipient: who, where, what happened last. */
   recipients(orgId: string, broadcastId: string): Promise<BroadcastRecipient[]>;

@@ -1168,6 +1168,13 @@ export function createStore(db: Db): Store {
           .where(and(eq(t.broadcasts.orgId, orgId), eq(t.broadcasts.id, id)));
         return row ?? null;
       },
+      async byDedupeKey(orgId, dedupeKey) {
+        const [row] = await db
+          .select()
+          .from(t.broadcasts)
+          .where(and(eq(t.broadcasts.orgId, orgId), eq(t.broadcasts.dedupeKey, dedupeKey)));
+        return row ?? null;
+      },
       async list(orgId, limit) {
         return db.select().from(t.broadcasts).where(eq(t.broadcasts.orgId, orgId)).orderBy(desc(t.broadcasts.createdAt)).limit(limit);
       },

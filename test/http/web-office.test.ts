@@ -211,6 +211,22 @@ describe("office pages: people, groups, broadcasts, activity", () => {
     expect(await store.broadcasts.list(orgId, 10)).toEqual([]);
   });
 
+  it("sends once when the preview's Gửi is pressed twice (its one-time key)", async () => {
+    const fields = { kind: "announcement", text: "Nhắc nộp báo cáo tháng", people: [cadreId] };
+    const preview = await office.post("/broadcasts/preview", fields, { csrfFrom: "/broadcasts/new" });
+    const key = /name="key" value="([0-9a-f-]{36})"/.exec(preview.body)?.[1] ?? "";
+    expect(key).toMatch(/^[0-9a-f-]{36}$/);
+    const before = (await store.broadcasts.list(orgId, 50)).length;
+    const first = await office.post("/broadcasts", { ...fields, key }, { csrfFrom: "/broadcasts/new" });
+    const second = await office.post("/broadcasts", { ...fields, key }, { csrfFrom: "/broadcasts/new" });
+    expect(first.statusCode).toBe(303);
+    expect(second.headers.location).toBe(first.headers.location);
+    expect((await store.broadcasts.list(orgId, 50)).length).toBe(before + 1);
+    // A new preview gives a new key: sending the same text again on purpose still works.
+    const again = await office.post("/broadcasts/preview", fields, { csrfFrom: "/broadcasts/new" });
+    expect(/name="key" value="([0-9a-f-]{36})"/.exec(again.body)?.[1]).not.toBe(key);
+  });
+
   it("sends, then shows progress live: counts, rows with reasons, and a refresh only while pending", async () => {
     const sent = await office.post("/broadcasts", { kind: "announcement", text: "Họp giao ban 8h thứ Hai", people: [cadreId], groups: [groupId] }, { csrfFrom: "/broadcasts/new" });
     expect(sent.statusCode).toBe(303);
@@ -304,6 +320,7 @@ describe("office pages: people, groups, broadcasts, activity", () => {
     expect(people.body).not.toContain('action="/units"');
     expect(people.body).not.toContain("/link-code");
     const csrf = csrfOf(people.body);
+    const broadcastsBefore = (await store.broadcasts.list(orgId, 50)).length;
     const posts: [string, Record<string, string | string[]>][] = [
       ["/units", { name: "Đơn vị của lãnh đạo" }],
       [`/units/${ccb.id}/aliases`, { alias: "CCB lãnh đạo" }],
@@ -319,7 +336,7 @@ describe("office pages: people, groups, broadcasts, activity", () => {
     }
     expect((await store.units.list(orgId)).some((u) => u.name === "Đơn vị của lãnh đạo")).toBe(false);
     expect((await store.chats.threadById(orgId, groupId))?.unitId).toBe(ccb.id);
-    expect(await store.broadcasts.list(orgId, 10)).toHaveLength(1);
+    expect(await store.broadcasts.list(orgId, 50)).toHaveLength(broadcastsBefore);
   });
 
   it("refuses a form posted without its CSRF token, even by office", async () => {

@@ -3,6 +3,7 @@
  * everyone, preview the recipients and the channel each will get, send, and watch progress
  * live (a small script polls progress.json; a meta refresh is the no-script fallback).
  */
+import { randomUUID } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { BroadcastError, type BroadcastRequest, type BroadcastView } from "../../../app/index.ts";
 import type { BroadcastKind, DeliveryOutcome } from "../../../domain/entities.ts";
@@ -193,7 +194,7 @@ ${list.length === 0
 ${preview.recipients.map((r) => html`<tr><td>${r.name ?? "(không rõ)"}</td><td>${r.kind === "group" ? "Nhóm" : "Cá nhân"}</td><td>${channelVi(r.channel)}</td><td style="white-space:pre-wrap">${r.text}</td></tr>`)}
 </tbody></table></div>
 <div style="display:flex;gap:.6rem;flex-wrap:wrap;margin-top:1rem">
-<form method="post" action="/broadcasts">${csrfField(csrf)}${hiddenFields(draft)}<button type="submit">Gửi</button></form>
+<form method="post" action="/broadcasts">${csrfField(csrf)}${hiddenFields(draft)}<input type="hidden" name="key" value="${randomUUID()}"><button type="submit">Gửi</button></form>
 <form method="get" action="/broadcasts/new">${hiddenFields(draft)}<button type="submit" class="secondary">Sửa lại</button></form>
 </div>`,
       });
@@ -204,8 +205,10 @@ ${preview.recipients.map((r) => html`<tr><td>${r.name ?? "(không rõ)"}</td><td
       const draft = readDraft(request.body);
       const built = toRequest(draft, user.person.id);
       if (typeof built === "string") return composePage(request, reply, draft, { err: built }, 422);
+      // The preview's one-time key: pressing "Gửi" twice (or reloading) sends once.
+      const key = formText(request.body as Record<string, unknown>, "key");
       try {
-        const { id } = await broadcasts.send(user.org.id, built);
+        const { id } = await broadcasts.send(user.org.id, { ...built, ...(UUID.test(key) ? { dedupeKey: `web-${key}` } : {}) });
         return reply.redirect(`/broadcasts/${id}`, 303);
       } catch (err) {
         if (err instanceof BroadcastError) return composePage(request, reply, draft, { err: err.message }, 422);
