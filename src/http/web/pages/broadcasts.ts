@@ -206,7 +206,7 @@ ${preview.recipients.map((r) => html`<tr><td>${r.name ?? "(không rõ)"}</td><td
       const built = toRequest(draft, user.person.id);
       if (typeof built === "string") return composePage(request, reply, draft, { err: built }, 422);
       // The preview's one-time key: pressing "Gửi" twice (or reloading) sends once.
-      const key = formText(request.body as Record<string, unknown>, "key");
+      const key = formText(request.body, "key");
       try {
         const { id } = await broadcasts.send(user.org.id, { ...built, ...(UUID.test(key) ? { dedupeKey: `web-${key}` } : {}) });
         return reply.redirect(`/broadcasts/${id}`, 303);
