@@ -111,7 +111,21 @@ async function main() {
     routes: (o, ids) => store.outbound.routes(o, ids),
     pendingOutbox: async () => [],
     deliveryChannels: [{ channel: "simulator", ratePerSecond: 200 }],
-    reminders: { plan: async () => 0, moments: () => planner.moments(orgId), fire: async () => { const s = performance.now(); const lateAtStart = Date.now() - moment.getTime(); const r = await planner.fire(orgId); if (r.length) console.log(`  (fire job started ${lateAtStart} ms after the moment, took ${(performance.now() - s).toFixed(0)} ms)`); return r; } },
+    reminders: {
+      plan: async () => 0,
+      moments: () => planner.moments(orgId),
+      fire: () => planner.fire(orgId),
+      async prepareFire(at) {
+        const prepared = await planner.prepare(orgId, at);
+        return async () => {
+          const s = performance.now();
+          const lateAtStart = Date.now() - moment.getTime();
+          const r = await planner.fire(orgId, { prepared });
+          if (r.length) console.log(`  (fire started ${lateAtStart} ms after the moment, prepared before it; took ${(performance.now() - s).toFixed(0)} ms)`);
+          return r;
+        };
+      },
+    },
   });
   const waitFor = async (ok: () => Promise<boolean>, ms: number) => {
     const end = Date.now() + ms;

@@ -19,7 +19,7 @@ export type QueuePayloads = {
   deliveries: { sweep: true };
   /** Write the reminders the policy gives ("plan", daily), fire the due ones ("fire", each
    * minute), or send the week's digests ("digest", Monday morning). */
-  reminders: { kind: "plan" | "fire" | "digest" };
+  reminders: { kind: "plan" | "fire" | "digest"; /** A fire job's moment (ms), when it was queued to wake just before it. */ at?: number };
 } & {
   /** One queue per channel, each with its own rate (jobs/pacer.ts). */
   [C in Channel as `deliver-${C}`]: DeliveryJob;

@@ -8,6 +8,9 @@ import { createDeliveryQueue, startDeliveryWorker, SWEEP_EVERY_MS, type Delivery
 import { createHeartbeatProcessor, HEARTBEAT_EVERY_MS } from "./heartbeat.ts";
 import { jobId, type QueueName, type QueuePayloads } from "./queues.ts";
 
+/** How long before a reminder moment its fire job wakes to read what it needs. */
+export const FIRE_LEAD_MS = 300;
+
 export interface WorkerDeps {
   /** Connection for BullMQ (maxRetriesPerRequest: null); workers duplicate it. */
   connection: Redis;
@@ -35,6 +38,8 @@ export interface WorkerDeps {
     /** When pending reminders are due: the queue wakes at each (delayed jobs, one per moment). */
     moments?(): Promise<Date[]>;
     fire(): Promise<DeliveryRoute[]>;
+    /** Reads what firing at `at` needs and returns the fire itself, so the worker can prepare just before the moment. */
+    prepareFire?(at: Date): Promise<() => Promise<DeliveryRoute[]>>;
     digest?(): Promise<DeliveryRoute[]>;
     /** When the weekly digest goes (cron in Asia/Ho_Chi_Minh; default Monday 07:30). */
     digestCron?: string;
@@ -79,13 +84,22 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
         await reminderQueue.addBulk(
           moments.map((at) => ({
             name: "fire",
-            data: { kind: "fire" as const },
-            opts: { jobId: jobId("fire-at", at.getTime()), delay: Math.max(0, at.getTime() - now), removeOnComplete: 100, removeOnFail: 100 },
+            data: { kind: "fire" as const, at: at.getTime() },
+            // Woken a little early: it reads what it needs first, then fires at the moment itself.
+            opts: { jobId: jobId("fire-at", at.getTime()), delay: Math.max(0, at.getTime() - FIRE_LEAD_MS - now), removeOnComplete: 100, removeOnFail: 100 },
           })),
         );
         return `planned ${planned}, ${moments.length} moments`;
       }
-      const due = job.data.kind === "digest" ? ((await deps.reminders.digest?.()) ?? []) : await deps.reminders.fire();
+      let due: DeliveryRoute[];
+      if (job.data.kind === "digest") due = (await deps.reminders.digest?.()) ?? [];
+      else if (job.data.at !== undefined && deps.reminders.prepareFire) {
+        const fire = await deps.reminders.prepareFire(new Date(job.data.at));
+        const wait = job.data.at - deps.clock.now().getTime();
+        // Bounded: a clock that does not move (tests) must not hold the worker.
+        if (wait > 0) await new Promise((r) => setTimeout(r, Math.min(wait, FIRE_LEAD_MS * 2)));
+        due = await fire();
+      } else due = await deps.reminders.fire();
       await deliveryQueue.dispatch(due);
       return `${job.data.kind === "digest" ? "digests" : "fired"} ${due.length}`;
     },

@@ -55,6 +55,19 @@ export function createPlanner(deps: PlannerDeps) {
     }
   }
 
+  async function prepare(orgId: string, at: Date) {
+    const [rows, bound, reachable, leaders, openOccurrences, units] = await Promise.all([
+      store.tracking.dueBoardRows(orgId, at),
+      store.chats.boundGroups(orgId),
+      store.chats.reachableByUnit(orgId, "cadre"),
+      store.chats.reachable(orgId, "leader"),
+      store.tracking.openOccurrences(orgId),
+      store.units.list(orgId),
+    ]);
+    return { rows, bound, reachable, leaders, openOccurrences, units };
+  }
+  type Prepared = Awaited<ReturnType<typeof prepare>>;
+
   return {
     /**
      * Writes every reminder the policy gives open assignments within the horizon, in one pass
@@ -103,27 +116,30 @@ export function createPlanner(deps: PlannerDeps) {
      * Turns the due reminders into outbox messages (each once, claimed in one statement) for
      * the unit's bound group or its cadres, the team on duty, or leaders; returns what to deliver.
      */
-    async fire(orgId: string, limit = 5_000): Promise<DeliveryRoute[]> {
+    /**
+     * Reads what firing at `at` will need (board rows, people, groups), so the fire itself only
+     * claims and writes: the worker calls it a moment early (README "Reminders").
+     */
+    prepare,
+
+    async fire(orgId: string, options: { limit?: number; prepared?: Prepared } = {}): Promise<DeliveryRoute[]> {
       const now = clock.now();
       const today = localDay(now);
       // Claim (one statement: two workers firing at once send each reminder once) while the rows
-      // and people it needs are read alongside, on other pool connections.
-      const [due, prefetched, bound, reachable, leaders, openOccurrences, units] = await Promise.all([
-        store.outbound.claimDue(orgId, now, limit),
-        store.tracking.dueBoardRows(orgId, now),
-        store.chats.boundGroups(orgId),
-        store.chats.reachableByUnit(orgId, "cadre"),
-        store.chats.reachable(orgId, "leader"),
-        store.tracking.openOccurrences(orgId),
-        store.units.list(orgId),
+      // and people it needs are read alongside, unless they were read just before the moment.
+      const [due, ready] = await Promise.all([
+        store.outbound.claimDue(orgId, now, options.limit ?? 5_000),
+        options.prepared ?? prepare(orgId, now),
       ]);
       if (due.length === 0) return [];
-      const board = new Map(prefetched.map((r) => [r.assignment.id, r]));
+      const { bound, reachable, leaders, openOccurrences, units } = ready;
+      const board = new Map(ready.rows.map((r) => [r.assignment.id, r]));
       const missing = [...new Set(due.map((r) => r.assignmentId))].filter((id) => !board.has(id));
       for (const r of await store.tracking.boardRows(orgId, missing)) board.set(r.assignment.id, r);
       // Reported done (or its directive archived) since planning: nothing to remind.
       const isStale = (r: { assignmentId: string }) => (board.get(r.assignmentId)?.assignment.status ?? "done") === "done";
-      await store.outbound.cancelReminders(orgId, due.filter(isStale).map((r) => r.id));
+      const stale = due.filter(isStale);
+      if (stale.length > 0) await store.outbound.cancelReminders(orgId, stale.map((r) => r.id));
       const mine = due.filter((r) => !isStale(r));
       if (mine.length === 0) return [];
 

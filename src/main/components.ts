@@ -278,6 +278,15 @@ export async function startWorker(config: Config, lifecycle: Lifecycle, logger: 
         return out;
       },
       fire: () => forEveryOrg((orgId) => planner.fire(orgId)),
+      async prepareFire(at) {
+        const orgs = await store.orgs.all();
+        const prepared = await Promise.all(orgs.map((org) => planner.prepare(org.id, at)));
+        return async () => {
+          const out: DeliveryRoute[] = [];
+          for (const [i, org] of orgs.entries()) out.push(...(await planner.fire(org.id, { ...(prepared[i] ? { prepared: prepared[i] } : {}) })));
+          return out;
+        };
+      },
       digest: () => forEveryOrg((orgId) => digest.send(orgId)),
       digestCron: config.DIGEST_CRON,
     },
