@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ConfigError, describeConfig, parseConfig } from "../../src/config/index.ts";
@@ -66,6 +67,12 @@ describe(".env.example", () => {
       expect(lines[index - 1], `${name} has no comment above it`).toMatch(/^#/);
     }
   });
+
+  it("is what scripts/env-example.ts generates from the schema, defaults included (regenerate after changing the config)", () => {
+    const root = new URL("../../", import.meta.url);
+    const generated = execFileSync(process.execPath, ["--import", "tsx", "scripts/env-example.ts"], { cwd: root, encoding: "utf8" });
+    expect(readFileSync(new URL(".env.example", root), "utf8")).toBe(generated);
+  });
 });
 
 describe("README configuration table", () => {
@@ -74,3 +81,4 @@ describe("README configuration table", () => {
     for (const { name } of describeConfig()) expect(readme).toContain(`| \`${name}\` |`);
   });
 });
+
