@@ -3,19 +3,17 @@
  * (prepareFire), then fires at the moment, not before it and not a minute late.
  */
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { simulatorGateway } from "../../bots/simulator/index.ts";
-import { createDelivery, createIntake, createPlanner } from "../../src/app/index.ts";
+import { createDelivery, createPlanner } from "../../src/app/index.ts";
 import type { Clock, Store } from "../../src/app/ports.ts";
 import { createStore } from "../../src/store/index.ts";
 import { createRedis, startWorkers, type RunningWorkers } from "../../jobs/index.ts";
-import { FakeClock } from "../fakes/clock.ts";
+import { activateSeed, CCB, linkedCadre } from "../support/board-seed.ts";
 import { createMigratedDatabase, type TestDatabase } from "../support/databases.ts";
 import { TEST_REDIS_URL } from "../support/env.ts";
 
-const SEED = readFileSync(new URL("../fixtures/directives/20-seed-thong-bao-ket-luan-2020-06-05.md", import.meta.url), "utf8");
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 // Real time: BullMQ's delays are real, and so is "at the moment".
 const clock: Clock = { now: () => new Date() };
@@ -34,15 +32,9 @@ describe("a reminder fires at its moment", () => {
     test = await createMigratedDatabase("pglite");
     store = createStore(test.database.db);
     orgId = (await store.orgs.create({ slug: "fire-at", name: "Phường đúng giờ" })).id;
-    const intake = createIntake({ store, clock: new FakeClock("2020-06-06T01:00:00Z") });
-    const { directive } = await intake.importDirective({ orgId, text: SEED, actor: "test" });
-    await intake.activate(orgId, directive.id, "test");
-    const ccb = (await store.units.list(orgId)).find((u) => u.name === "Hội Cựu chiến binh");
-    const cadre = await store.persons.create({ orgId, fullName: "Chủ tịch Hội CCB", roles: ["cadre"] });
-    await store.persons.addMembership({ orgId, personId: cadre.id, unitId: ccb?.id ?? "" });
-    const identity = await store.chats.upsertIdentity({ orgId, channel: "simulator", externalId: "ccb-at" });
-    await store.chats.linkIdentity(orgId, identity.id, cadre.id, clock.now());
-    assignmentId = (await store.tracking.board(orgId)).find((r) => r.unit.id === ccb?.id && r.item.ref === "6.2")?.assignment.id ?? "";
+    await activateSeed(store, orgId);
+    const { unitId } = await linkedCadre(store, orgId, { unit: CCB, fullName: "Chủ tịch Hội CCB", externalId: "ccb-at", at: clock.now() });
+    assignmentId = (await store.tracking.board(orgId)).find((r) => r.unit.id === unitId && r.item.ref === "6.2")?.assignment.id ?? "";
   });
   afterAll(async () => {
     await workers?.close();

@@ -5,19 +5,18 @@
  * what was already delivered is not sent again.
  */
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { simulatorGateway } from "../../bots/simulator/index.ts";
-import { createBroadcasts, createDelivery, createIntake, createPlanner } from "../../src/app/index.ts";
+import { createBroadcasts, createDelivery, createPlanner } from "../../src/app/index.ts";
 import type { ChannelGateway, Store } from "../../src/app/ports.ts";
 import { createStore } from "../../src/store/index.ts";
 import { createDeliveryQueue, createRedis, startWorkers, type RunningWorkers } from "../../jobs/index.ts";
 import { FakeClock } from "../fakes/clock.ts";
+import { activateSeed, CCB, linkedCadre } from "../support/board-seed.ts";
 import { createMigratedDatabase, type TestDatabase } from "../support/databases.ts";
 import { startRedisServer } from "../support/redis-server.ts";
 
-const SEED = readFileSync(new URL("../fixtures/directives/20-seed-thong-bao-ket-luan-2020-06-05.md", import.meta.url), "utf8");
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 describe("after Redis loses everything", () => {
@@ -43,15 +42,8 @@ describe("after Redis loses everything", () => {
     test = await createMigratedDatabase("pglite");
     store = createStore(test.database.db);
     orgId = (await store.orgs.create({ slug: "rec", name: "Phường phục hồi" })).id;
-    const intake = createIntake({ store, clock: new FakeClock("2020-06-06T01:00:00Z") });
-    const { directive } = await intake.importDirective({ orgId, text: SEED, actor: "test" });
-    await intake.activate(orgId, directive.id, "test");
-    const ccb = (await store.units.list(orgId)).find((u) => u.name === "Hội Cựu chiến binh");
-    const cadre = await store.persons.create({ orgId, fullName: "Chủ tịch Hội CCB", roles: ["cadre"] });
-    await store.persons.addMembership({ orgId, personId: cadre.id, unitId: ccb?.id ?? "" });
-    const identity = await store.chats.upsertIdentity({ orgId, channel: "simulator", externalId: "ccb" });
-    await store.chats.linkIdentity(orgId, identity.id, cadre.id, clock.now());
-    cadreIdentity = identity.id;
+    await activateSeed(store, orgId);
+    cadreIdentity = (await linkedCadre(store, orgId, { unit: CCB, fullName: "Chủ tịch Hội CCB", externalId: "ccb", at: clock.now() })).identityId;
   });
   afterAll(async () => {
     await redis.stop();

@@ -4,18 +4,17 @@
  */
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { simulatorGateway } from "../../bots/simulator/index.ts";
-import { createDelivery, createIntake, createPlanner } from "../../src/app/index.ts";
+import { createDelivery, createPlanner } from "../../src/app/index.ts";
 import type { Store } from "../../src/app/ports.ts";
 import { createStore } from "../../src/store/index.ts";
 import { createRedis, startWorkers, type RunningWorkers } from "../../jobs/index.ts";
 import { FakeClock } from "../fakes/clock.ts";
+import { activateSeed, CCB, linkedCadre } from "../support/board-seed.ts";
 import { createMigratedDatabase, type TestDatabase } from "../support/databases.ts";
 import { TEST_REDIS_URL } from "../support/env.ts";
 
-const SEED = readFileSync(new URL("../fixtures/directives/20-seed-thong-bao-ket-luan-2020-06-05.md", import.meta.url), "utf8");
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 describe("reminder jobs", () => {
@@ -31,15 +30,8 @@ describe("reminder jobs", () => {
     test = await createMigratedDatabase("pglite");
     store = createStore(test.database.db);
     orgId = (await store.orgs.create({ slug: "jobs-rem", name: "Phường nhắc việc" })).id;
-    const intake = createIntake({ store, clock: new FakeClock("2020-06-06T01:00:00Z") });
-    const { directive } = await intake.importDirective({ orgId, text: SEED, actor: "test" });
-    await intake.activate(orgId, directive.id, "test");
-    const ccb = (await store.units.list(orgId)).find((u) => u.name === "Hội Cựu chiến binh");
-    const cadre = await store.persons.create({ orgId, fullName: "Chủ tịch Hội CCB", roles: ["cadre"] });
-    await store.persons.addMembership({ orgId, personId: cadre.id, unitId: ccb?.id ?? "" });
-    const identity = await store.chats.upsertIdentity({ orgId, channel: "simulator", externalId: "ccb" });
-    await store.chats.linkIdentity(orgId, identity.id, cadre.id, clock.now());
-    cadreIdentity = identity.id;
+    await activateSeed(store, orgId);
+    cadreIdentity = (await linkedCadre(store, orgId, { unit: CCB, fullName: "Chủ tịch Hội CCB", externalId: "ccb", at: clock.now() })).identityId;
 
     const planner = createPlanner({ store, clock });
     const delivery = createDelivery({ store, clock, gateways: { simulator: simulatorGateway() } });

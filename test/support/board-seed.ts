@@ -74,3 +74,22 @@ export async function seedBoard(slug: string): Promise<BoardSeed> {
   clock.set(TODAY_UTC);
   return { test, store, clock, orgId, directiveId: directive.id, unitId };
 }
+
+/** Imports and activates the seed (as of 06/06/2020) in an org; returns the directive id. */
+export async function activateSeed(store: Store, orgId: string): Promise<string> {
+  const intake = createIntake({ store, clock: new FakeClock("2020-06-06T01:00:00Z") });
+  const { directive } = await intake.importDirective({ orgId, text: SEED, actor: "test" });
+  await intake.activate(orgId, directive.id, "test");
+  return directive.id;
+}
+
+/** A cadre of a unit (by name) with a linked simulator account. */
+export async function linkedCadre(store: Store, orgId: string, input: { unit: string; fullName: string; externalId: string; at: Date }) {
+  const unit = (await store.units.list(orgId)).find((u) => u.name === input.unit);
+  if (!unit) throw new Error(`no unit ${input.unit}`);
+  const person = await store.persons.create({ orgId, fullName: input.fullName, roles: ["cadre"] });
+  await store.persons.addMembership({ orgId, personId: person.id, unitId: unit.id });
+  const identity = await store.chats.upsertIdentity({ orgId, channel: "simulator", externalId: input.externalId });
+  await store.chats.linkIdentity(orgId, identity.id, person.id, input.at);
+  return { personId: person.id, identityId: identity.id, unitId: unit.id };
+}
