@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import type { DeliveryRoute, Logger } from "../src/app/ports.ts";
 import type { DeliverOptions, DeliveryResult } from "../src/app/delivery.ts";
 import type { Channel } from "../src/domain/entities.ts";
+import { groupBy } from "../src/domain/index.ts";
 import { createPacer } from "./pacer.ts";
 import { deliveryQueueName, jobId, type DeliveryJob, type QueuePayloads } from "./queues.ts";
 
@@ -36,9 +37,7 @@ export function createDeliveryQueue(connection: Redis, prefix: string): Delivery
   };
   return {
     async dispatch(routes) {
-      const byChannel = new Map<Channel, DeliveryRoute[]>();
-      for (const r of routes) byChannel.set(r.channel, [...(byChannel.get(r.channel) ?? []), r]);
-      for (const [channel, list] of byChannel) {
+      for (const [channel, list] of groupBy(routes, (r) => r.channel)) {
         for (let i = 0; i < list.length; i += 500) {
           await queueFor(channel).addBulk(
             list.slice(i, i + 500).map((r) => ({

@@ -2,6 +2,7 @@ import { Queue, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import type { InboundQueue, Reply } from "../src/app/ports.ts";
 import type { Channel } from "../src/domain/entities.ts";
+import { groupBy } from "../src/domain/index.ts";
 import { jobId, type QueuePayloads } from "./queues.ts";
 
 /** Sends a channel's replies (a bot's send path, wired in src/main). */
@@ -46,9 +47,7 @@ export function createInboundProcessor(deps: {
   return async (job: Job<QueuePayloads["inbound"]>): Promise<number> => {
     const { orgId, inboundMessageId } = job.data;
     const replies = await deps.process(orgId, inboundMessageId);
-    const byChannel = new Map<Channel, Reply[]>();
-    for (const reply of replies) byChannel.set(reply.channel, [...(byChannel.get(reply.channel) ?? []), reply]);
-    for (const [channel, list] of byChannel) {
+    for (const [channel, list] of groupBy(replies, (r) => r.channel)) {
       const send = deps.senders[channel];
       if (!send) throw new Error(`no sender for channel ${channel}`);
       await send(orgId, list);

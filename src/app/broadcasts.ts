@@ -5,10 +5,11 @@
  * rate; the broadcast's progress is read back per recipient.
  */
 import type { BoardRow, BroadcastKind, Channel, OutboundStatus, Person } from "../domain/entities.ts";
+import { groupBy } from "../domain/group-by.ts";
 import { fold } from "../domain/text.ts";
 import { dueText, shorten, timing } from "../domain/status-text.ts";
 import { localDay } from "../domain/time.ts";
-import type { BroadcastRecipient, Clock, Dispatch, Store } from "./ports.ts";
+import type { Clock, Dispatch, Store } from "./ports.ts";
 
 /** Who a broadcast goes to. Every list is optional; together they are a union, each recipient once. */
 export interface BroadcastTargets {
@@ -227,10 +228,11 @@ export function createBroadcasts(deps: { store: Store; clock: Clock; dispatch?: 
       const broadcast = await store.broadcasts.get(orgId, id);
       if (!broadcast) return null;
       const rows = await store.broadcasts.recipients(orgId, id);
-      const copies = new Map<string, BroadcastRecipient[]>();
-      for (const r of rows) if (r.fallbackOf) copies.set(r.fallbackOf, [...(copies.get(r.fallbackOf) ?? []), r]);
+      const copies = groupBy(rows.filter((r) => r.fallbackOf), (r) => r.fallbackOf);
+      const ids = new Set(rows.map((r) => r.outboundMessageId));
       const recipients = rows
-        .filter((r) => !r.fallbackOf || !rows.some((o) => o.outboundMessageId === r.fallbackOf))
+        // A copy is shown with the recipient it stands in for (one Set lookup, not a scan per row).
+        .filter((r) => !r.fallbackOf || !ids.has(r.fallbackOf))
         .map((r) => {
           const chain = [r, ...(copies.get(r.outboundMessageId) ?? [])];
           const sent = chain.find((c) => c.status === "sent");

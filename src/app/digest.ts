@@ -3,6 +3,7 @@
  * blocked items; office gets who has not reported. Sent once per org and week (a broadcast with
  * a dedupe key), through the same delivery queues as everything else.
  */
+import { groupBy } from "../domain/group-by.ts";
 import type { AssignmentStatus, BoardRow } from "../domain/entities.ts";
 import { dueText, shorten, timing } from "../domain/status-text.ts";
 import { addDays, localDay, viDate } from "../domain/time.ts";
@@ -56,8 +57,7 @@ export function leaderDigest(rows: BoardRow[], today: string): string {
 export function officeDigest(rows: BoardRow[], today: string): string {
   const silent = rows.filter((r) => r.assignment.status === "not_reported");
   if (silent.length === 0) return `📋 Tuần đến ${viDate(today)}: tất cả đơn vị đã báo cáo.`;
-  const byUnit = new Map<string, BoardRow[]>();
-  for (const r of silent) byUnit.set(r.unit.name, [...(byUnit.get(r.unit.name) ?? []), r]);
+  const byUnit = groupBy(silent, (r) => r.unit.name);
   const lines = [...byUnit].map(([unit, rs]) => `• ${unit}: NV ${rs.map((r) => r.item.ref).join(", ")}`);
   return [`📋 Tuần đến ${viDate(today)}: ${byUnit.size} đơn vị chưa báo cáo (${silent.length} lượt).`, ...list(lines), "", "Nhắn /nhacnho để nhắc tất cả các đơn vị chưa báo cáo."].join("\n");
 }

@@ -5,7 +5,8 @@
  * which the deliveries queue sends. Reporting done cancels what is pending.
  */
 import { DEFAULT_CALENDAR, type CalendarPolicy } from "../domain/calendar.ts";
-import type { BoardRow, Channel, Occurrence } from "../domain/entities.ts";
+import { groupBy } from "../domain/group-by.ts";
+import type { BoardRow, Channel } from "../domain/entities.ts";
 import { DEFAULT_POLICY, planReminders, type ReminderPolicy } from "../domain/reminder-policy.ts";
 import { dueText, shorten, timing } from "../domain/status-text.ts";
 import { localDay, viDate } from "../domain/time.ts";
@@ -77,8 +78,7 @@ export function createPlanner(deps: PlannerDeps) {
       const now = clock.now();
       const until = new Date(now.getTime() + (deps.horizonDays ?? 35) * 86_400_000);
       const own = await settingsOf(orgId);
-      const occurrencesOf = new Map<string, Occurrence[]>();
-      for (const o of await store.tracking.openOccurrences(orgId)) occurrencesOf.set(o.assignmentId, [...(occurrencesOf.get(o.assignmentId) ?? []), o]);
+      const occurrencesOf = groupBy(await store.tracking.openOccurrences(orgId), (o) => o.assignmentId);
       const rows: Parameters<Store["outbound"]["planReminders"]>[0] = [];
       const known = await store.outbound.reminderKeys(orgId);
       // Assignments sharing a due day (most of a directive) share a plan: the calendar is asked once.
@@ -143,13 +143,10 @@ export function createPlanner(deps: PlannerDeps) {
       const mine = due.filter((r) => !isStale(r));
       if (mine.length === 0) return [];
 
-      const groups = new Map<string, string[]>();
-      for (const g of bound) if (g.unitId) groups.set(g.unitId, [...(groups.get(g.unitId) ?? []), g.id]);
-      const cadres = new Map<string, { identityId: string; channel: Channel }[]>();
-      for (const r of reachable) cadres.set(r.unitId, [...(cadres.get(r.unitId) ?? []), r]);
+      const groups = groupBy(bound, (g) => g.unitId);
+      const cadres = groupBy(reachable, (r) => r.unitId);
       const occurrences = new Map(openOccurrences.map((o) => [o.id, o]));
       const unitNames = new Map(units.map((u) => [u.id, u.name]));
-      const threadChannel = new Map(bound.map((g) => [g.id, g.channel]));
 
       const out: Parameters<Store["outbound"]["enqueueMany"]>[0] = [];
       const channels: Channel[] = [];
@@ -166,7 +163,7 @@ export function createPlanner(deps: PlannerDeps) {
             ? leaders
             : groups.has(unitId)
               ? // A unit bound to its Zalo group is reminded there, where its people talk.
-                (groups.get(unitId) ?? []).map((threadId) => ({ threadId, channel: threadChannel.get(threadId) ?? "zalo" }))
+                (groups.get(unitId) ?? []).map((g) => ({ threadId: g.id, channel: g.channel }))
               : (cadres.get(unitId) ?? []);
         for (const r of to) {
           out.push({ ...base, identityId: r.identityId ?? null, threadId: r.threadId ?? null });

@@ -23,3 +23,5 @@ export type { Intent, InterpretContext, Interpretation } from "./intent.ts";
 
 export { CONFIDENT, MARGIN, rankItems } from "./similarity.ts";
 export type { RankableItem, RankedItem } from "./similarity.ts";
+
+export { groupBy } from "./group-by.ts";
