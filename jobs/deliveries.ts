@@ -5,7 +5,7 @@ import type { DeliverOptions, DeliveryResult } from "../src/app/delivery.ts";
 import type { Channel } from "../src/domain/entities.ts";
 import { groupBy } from "../src/domain/index.ts";
 import { createPacer } from "./pacer.ts";
-import { deliveryQueueName, jobId, type DeliveryJob, type QueuePayloads } from "./queues.ts";
+import { deliveryQueueName, jobId, type DeliveryJob } from "./queues.ts";
 
 /** How often the worker looks for outbox messages nobody queued, and how old they must be. */
 export const SWEEP_EVERY_MS = 15_000;
@@ -135,5 +135,3 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): Worker<Deli
   worker.on("error", (err) => options.logger.warn({ queue: deliveryQueueName(options.channel), err }, "worker error"));
   return worker;
 }
-
-export type SweepPayload = QueuePayloads["deliveries"];

@@ -39,8 +39,6 @@ return string.format('%.0f', tonumber(oldest[2]) + 1000000 - now + 1)
 `;
 
 export interface Pacer {
-  /** Resolves when this send may go. */
-  wait(): Promise<void>;
   /** Waits, then calls `send` in the same tick as the last check (nothing can run in between). */
   run<T>(send: () => Promise<T>): Promise<T>;
   /** Sends per second this pacer allows. */
@@ -50,7 +48,7 @@ export interface Pacer {
 /**
  * @example
  * const pacer = createPacer(connection, "dondoc", "messenger", 20);
- * await pacer.wait(); // then call the channel
+ * const attempts = await pacer.run(() => gateway.send(message)); // in its slot
  */
 export function createPacer(
   redis: Redis,
@@ -83,9 +81,6 @@ export function createPacer(
         }
         await sleep(Math.max(1, 1_000 - (now - (recent[0] ?? now))));
       }
-    },
-    async wait() {
-      await pacer.run(() => Promise.resolve());
     },
   };
   return pacer;

@@ -386,10 +386,6 @@ export interface OutboundRepository {
   claimDue(orgId: string, now: Date, limit: number): Promise<Reminder[]>;
   cancelReminders(orgId: string, ids: string[]): Promise<void>;
   reminders(orgId: string, assignmentId: string): Promise<Reminder[]>;
-  /** Pending reminders whose moment has come, oldest first. */
-  dueReminders(orgId: string, now: Date, limit: number): Promise<Reminder[]>;
-  /** Moves a reminder on (pending → queued, or → cancelled); false when it had already moved. */
-  setReminderStatus(orgId: string, id: string, from: Reminder["status"], to: Reminder["status"]): Promise<boolean>;
   /** Cancels what is still pending for an assignment (it was reported done). */
   cancelPendingReminders(orgId: string, assignmentId: string): Promise<number>;
   reminder(orgId: string, id: string): Promise<Reminder | null>;

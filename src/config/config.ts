@@ -23,6 +23,9 @@ export function parseRates(value: string): Partial<Record<RateChannel, number>> 
   return Object.fromEntries(pairs);
 }
 
+/** Channels DELIVERY_RATES leaves out keep these; the Zalo account's follows ZALO_SEND_INTERVAL_MS. */
+export const DEFAULT_DELIVERY_RATES = "messenger=20,zalo_bot=10,simulator=200";
+
 export const configSchema = z.object({
   HOST: z.string().min(1).default("127.0.0.1").describe("an interface address such as 127.0.0.1 or 0.0.0.0"),
   PORT: port.default(3000).describe(portForm),
@@ -67,9 +70,9 @@ export const configSchema = z.object({
   DELIVERY_RATES: z
     .string()
     .regex(/^(\s*(messenger|zalo|zalo_bot|simulator)\s*=\s*\d+(\.\d+)?\s*)(,\s*(messenger|zalo|zalo_bot|simulator)\s*=\s*\d+(\.\d+)?\s*)*$/)
-    .default("messenger=20,zalo_bot=10,zalo=0.25,simulator=200")
+    .default(DEFAULT_DELIVERY_RATES)
     .refine((v) => Object.values(parseRates(v)).every((n) => n !== undefined && n > 0 && n <= 1_000))
-    .describe("channel=sends per second, comma-separated, each 0-1000 (e.g. messenger=20,zalo_bot=10,zalo=0.25,simulator=200); Messenger's high-volume state starts near 40/s"),
+    .describe("channel=sends per second, comma-separated, each 0-1000 (e.g. messenger=20,zalo_bot=10,simulator=200; zalo defaults to one per ZALO_SEND_INTERVAL_MS); Messenger's high-volume state starts near 40/s"),
   DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32).describe("1-256 (deliveries in flight per channel and worker process)"),
   DELIVERY_LOCK_MS: z.coerce
     .number()
@@ -195,4 +198,15 @@ export function describeConfig(): { name: ConfigKey; expected: string; default: 
       default: parsed.success ? parsed.data : undefined,
     };
   });
+}
+
+/**
+ * Sends per second on a channel, across every process: DELIVERY_RATES, else its default; the
+ * Zalo account's defaults to one message per ZALO_SEND_INTERVAL_MS, the pace its sender keeps.
+ *
+ * @example
+ * deliveryRate(parseConfig({}), "zalo") // 0.25
+ */
+export function deliveryRate(config: Config, channel: RateChannel): number {
+  return parseRates(config.DELIVERY_RATES)[channel] ?? parseRates(DEFAULT_DELIVERY_RATES)[channel] ?? 1_000 / config.ZALO_SEND_INTERVAL_MS;
 }

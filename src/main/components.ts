@@ -7,7 +7,7 @@ import { writeFileSync } from "node:fs";
 import * as argon2 from "@node-rs/argon2";
 import { join } from "node:path";
 import { pino, type Logger as PinoLogger } from "pino";
-import { parseRates, type Config } from "../config/index.ts";
+import { deliveryRate, type Config } from "../config/index.ts";
 import type { ChannelGateway, Clock, DeliveryRoute, Dispatch, HealthProbe } from "../app/ports.ts";
 import { createWebAuth, type PasswordHasher } from "../app/index.ts";
 import type { Channel } from "../domain/entities.ts";
@@ -141,8 +141,7 @@ export function deliveryProducer(config: Config, lifecycle: Lifecycle): Dispatch
 
 /** The channels whose deliveries `dondoc worker` runs, with their rates (Zalo's runs in `dondoc zalo`). */
 export function deliveryChannels(config: Config, configured: Channel[]): { channel: Channel; ratePerSecond: number }[] {
-  const defaults: Record<Channel, number> = { messenger: 20, zalo_bot: 10, zalo: 0.25, simulator: 200 };
-  return configured.map((channel) => ({ channel, ratePerSecond: parseRates(config.DELIVERY_RATES)[channel] ?? defaults[channel] }));
+  return configured.map((channel) => ({ channel, ratePerSecond: deliveryRate(config, channel) }));
 }
 export type AppServices = ReturnType<typeof appServices>;
 

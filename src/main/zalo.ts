@@ -4,7 +4,7 @@
  * only one that sends through it, so it also works the `deliver-zalo` queue.
  */
 import type { Logger as PinoLogger } from "pino";
-import { parseRates, type Config } from "../config/index.ts";
+import { deliveryRate, type Config } from "../config/index.ts";
 import type { Clock, Dispatch, Store } from "../app/ports.ts";
 import { createDelivery } from "../app/index.ts";
 import { createDeliveryQueue, createInboundQueue, createRedis, startDeliveryWorker } from "../../jobs/index.ts";
@@ -120,7 +120,7 @@ export async function startZalo(config: Config, lifecycle: Lifecycle, logger: Pi
   lifecycle.add("zalo-listener", () => zalo.stop());
 
   const delivery = createDelivery({ store, clock, gateways: { zalo: zalo.gateway } });
-  const ratePerSecond = parseRates(config.DELIVERY_RATES).zalo ?? 0.25;
+  const ratePerSecond = deliveryRate(config, "zalo");
   const worker = startDeliveryWorker({
     connection,
     prefix: config.QUEUE_PREFIX,

@@ -833,22 +833,6 @@ export function createStore(db: Db): Store {
           .where(and(eq(t.reminders.orgId, orgId), eq(t.reminders.assignmentId, assignmentId)))
           .orderBy(asc(t.reminders.plannedAt));
       },
-      async dueReminders(orgId, now, limit) {
-        return db
-          .select()
-          .from(t.reminders)
-          .where(and(eq(t.reminders.orgId, orgId), eq(t.reminders.status, "pending"), lte(t.reminders.plannedAt, now)))
-          .orderBy(asc(t.reminders.plannedAt))
-          .limit(limit);
-      },
-      async setReminderStatus(orgId, id, from, to) {
-        const moved = await db
-          .update(t.reminders)
-          .set({ status: to })
-          .where(and(eq(t.reminders.orgId, orgId), eq(t.reminders.id, id), eq(t.reminders.status, from)))
-          .returning({ id: t.reminders.id });
-        return moved.length > 0;
-      },
       async cancelPendingReminders(orgId, assignmentId) {
         const cancelled = await db
           .update(t.reminders)

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { ConfigError, describeConfig, parseConfig } from "../../src/config/index.ts";
+import { ConfigError, deliveryRate, describeConfig, parseConfig } from "../../src/config/index.ts";
 
 describe("parseConfig", () => {
   it("gives the documented defaults for an empty environment, frozen", () => {
@@ -55,6 +55,19 @@ describe("parseConfig", () => {
     expect(message).toContain(JSON.stringify(value));
     expect(message.split("\n")).toHaveLength(1);
     expect((error as ConfigError).variable).toBe(name);
+  });
+});
+
+describe("deliveryRate", () => {
+  it("takes DELIVERY_RATES, else the default, and the Zalo account's pace from ZALO_SEND_INTERVAL_MS", () => {
+    const defaults = parseConfig({});
+    expect(deliveryRate(defaults, "messenger")).toBe(20);
+    expect(deliveryRate(defaults, "zalo")).toBe(0.25);
+    expect(deliveryRate(parseConfig({ ZALO_SEND_INTERVAL_MS: "5000" }), "zalo")).toBe(0.2);
+    const set = parseConfig({ DELIVERY_RATES: "messenger=5,zalo=0.1" });
+    expect(deliveryRate(set, "messenger")).toBe(5);
+    expect(deliveryRate(set, "zalo")).toBe(0.1);
+    expect(deliveryRate(set, "simulator")).toBe(200);
   });
 });
 
