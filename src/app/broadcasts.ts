@@ -82,6 +82,9 @@ export function createBroadcasts(deps: { store: Store; clock: Clock; dispatch?: 
   // "6" covers its tracked sub-items 6.1 and 6.2 (activation tracks the sub-points of a parent).
   const covers = (itemRef: string, ref: string) => fold(itemRef) === fold(ref) || fold(itemRef).startsWith(`${fold(ref)}.`);
 
+  /** The account the person used last (the store lists it first): the one most likely to be read. */
+  const latestAccount = async (orgId: string, personId: string) => (await store.chats.identitiesOfPerson(orgId, personId))[0];
+
   /** A unit's bound group(s) when it has one, else its reachable cadres. */
   async function unitRecipients(orgId: string, unitId: string, text: string, itemId: string | null): Promise<Recipient[]> {
     const groups = await store.chats.groupsOfUnit(orgId, unitId);
@@ -113,9 +116,7 @@ export function createBroadcasts(deps: { store: Store; clock: Clock; dispatch?: 
       else out.push(...(await unitRecipients(orgId, unit.id, decorated, null)));
     }
     for (const personId of targets.people ?? []) {
-      const accounts = await store.chats.identitiesOfPerson(orgId, personId).catch(() => []);
-      // The account the person used last: the one most likely to be read.
-      const best = [...accounts].sort((a, b) => (b.lastInboundAt?.getTime() ?? 0) - (a.lastInboundAt?.getTime() ?? 0))[0];
+      const best = await latestAccount(orgId, personId).catch(() => undefined);
       if (!best) unknown.push(`người "${personId}" (chưa liên kết tài khoản chat)`);
       else out.push({ identityId: best.id, text: decorated, itemId: null });
     }
@@ -212,8 +213,7 @@ export function createBroadcasts(deps: { store: Store; clock: Clock; dispatch?: 
     async sendOnce(orgId: string, input: { kind: BroadcastKind; text: string; dedupeKey: string; to: Person[] }): Promise<string[]> {
       const recipients: Recipient[] = [];
       for (const person of input.to) {
-        const accounts = await store.chats.identitiesOfPerson(orgId, person.id);
-        const best = [...accounts].sort((a, b) => (b.lastInboundAt?.getTime() ?? 0) - (a.lastInboundAt?.getTime() ?? 0))[0];
+        const best = await latestAccount(orgId, person.id);
         if (best) recipients.push({ identityId: best.id, text: input.text, itemId: null });
       }
       if (recipients.length === 0) return [];

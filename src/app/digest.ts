@@ -8,7 +8,7 @@ import type { AssignmentStatus, BoardRow } from "../domain/entities.ts";
 import { dueText, shorten, timing } from "../domain/status-text.ts";
 import { addDays, localDay, viDate } from "../domain/time.ts";
 import type { Broadcasts } from "./broadcasts.ts";
-import { effectiveSettings } from "./org-settings.ts";
+import { settingsOrDefaults } from "./org-settings.ts";
 import type { Clock, DeliveryRoute, Store } from "./ports.ts";
 
 /** At most this many lines per list: a digest must fit one phone message (Messenger: 2,000 characters). */
@@ -71,14 +71,7 @@ export function createDigest(deps: { store: Store; clock: Clock; broadcasts: Bro
   const { store, clock, broadcasts } = deps;
   return {
     async send(orgId: string): Promise<DeliveryRoute[]> {
-      const org = await store.orgs.byId(orgId);
-      let enabled = true;
-      try {
-        enabled = effectiveSettings(org?.settings ?? {}).digest.enabled;
-      } catch {
-        // A bad setting elsewhere does not stop the digest.
-      }
-      if (!enabled) return [];
+      if (!settingsOrDefaults((await store.orgs.byId(orgId))?.settings ?? {}).digest.enabled) return [];
       const today = localDay(clock.now());
       const week = isoWeek(today);
       const rows = (await store.tracking.board(orgId)).filter((r) => r.directive.activatedAt);

@@ -55,6 +55,18 @@ export interface EffectiveSettings {
   digest: { enabled: boolean };
 }
 
+/**
+ * For the jobs: the org's settings, or the defaults when what is stored no longer validates (a
+ * bad hand edit must not stop reminders or the digest; the office API refuses it in Vietnamese).
+ */
+export function settingsOrDefaults(raw: unknown, base: { policy?: ReminderPolicy; calendar?: CalendarPolicy } = {}): EffectiveSettings {
+  try {
+    return effectiveSettings(raw, base);
+  } catch {
+    return { policy: base.policy ?? DEFAULT_POLICY, calendar: base.calendar ?? DEFAULT_CALENDAR, digest: { enabled: true } };
+  }
+}
+
 export class OrgSettingsError extends Error {
   constructor(message: string) {
     super(message);

@@ -10,7 +10,7 @@ import type { BoardRow, Channel } from "../domain/entities.ts";
 import { DEFAULT_POLICY, planReminders, type ReminderPolicy } from "../domain/reminder-policy.ts";
 import { dueText, shorten, timing } from "../domain/status-text.ts";
 import { localDay, viDate } from "../domain/time.ts";
-import { effectiveSettings } from "./org-settings.ts";
+import { settingsOrDefaults } from "./org-settings.ts";
 import type { Clock, DeliveryRoute, Store } from "./ports.ts";
 
 export interface PlannerDeps {
@@ -34,14 +34,7 @@ export function createPlanner(deps: PlannerDeps) {
   const calendar = deps.calendar ?? DEFAULT_CALENDAR;
 
   /** The org's own policy and calendar over the defaults (a bad setting keeps the defaults). */
-  async function settingsOf(orgId: string) {
-    const org = await store.orgs.byId(orgId);
-    try {
-      return effectiveSettings(org?.settings ?? {}, { policy, calendar });
-    } catch {
-      return { policy, calendar };
-    }
-  }
+  const settingsOf = async (orgId: string) => settingsOrDefaults((await store.orgs.byId(orgId))?.settings ?? {}, { policy, calendar });
 
   function reminderText(row: BoardRow, kind: string, today: string, team: string | null): string {
     const what = `NV ${row.item.ref} "${shorten(row.item.summary, 70)}"`;
@@ -80,7 +73,9 @@ export function createPlanner(deps: PlannerDeps) {
       const own = await settingsOf(orgId);
       const occurrencesOf = groupBy(await store.tracking.openOccurrences(orgId), (o) => o.assignmentId);
       const rows: Parameters<Store["outbound"]["planReminders"]>[0] = [];
-      const known = await store.outbound.reminderKeys(orgId);
+      // Only keys that planning could write again: the plan starts at `now` (a week's margin for
+      // reminders the calendar moved); the unique index still guards the rest.
+      const known = await store.outbound.reminderKeys(orgId, new Date(now.getTime() - 7 * 86_400_000));
       // Assignments sharing a due day (most of a directive) share a plan: the calendar is asked once.
       const byDueDay = new Map<string, ReturnType<typeof planReminders>>();
       for (const row of await store.tracking.board(orgId)) {
@@ -125,13 +120,12 @@ export function createPlanner(deps: PlannerDeps) {
     async fire(orgId: string, options: { limit?: number; prepared?: Prepared } = {}): Promise<DeliveryRoute[]> {
       const now = clock.now();
       const today = localDay(now);
-      // Claim (one statement: two workers firing at once send each reminder once) while the rows
-      // and people it needs are read alongside, unless they were read just before the moment.
-      const [due, ready] = await Promise.all([
-        store.outbound.claimDue(orgId, now, options.limit ?? 5_000),
-        options.prepared ?? prepare(orgId, now),
-      ]);
+      // Claim first (one statement: two workers firing at once send each reminder once). What
+      // firing needs was read just before the moment, or is read now that something is due:
+      // the minute's safety-net job finds nothing most of the time and then reads nothing more.
+      const due = await store.outbound.claimDue(orgId, now, options.limit ?? 5_000);
       if (due.length === 0) return [];
+      const ready = options.prepared ?? (await prepare(orgId, now));
       const { bound, reachable, leaders, openOccurrences, units } = ready;
       const board = new Map(ready.rows.map((r) => [r.assignment.id, r]));
       const missing = [...new Set(due.map((r) => r.assignmentId))].filter((id) => !board.has(id));

@@ -146,6 +146,7 @@ export interface ChatRepository {
     threadId: string,
     state: { lastItemId?: string | null; pending?: Record<string, unknown> | null },
   ): Promise<void>;
+  /** A person's linked accounts, the one they wrote from last first (never-used accounts last). */
   identitiesOfPerson(orgId: string, personId: string): Promise<Identity[]>;
   /**
    * The account to reach each person holding a role (optionally only members of one unit): their
@@ -378,8 +379,8 @@ export interface OutboundRepository {
     plannedAt: Date;
     dedupeKey: string;
   }[]): Promise<number>;
-  /** The dedupe keys of the org's reminders (planning skips them before inserting). */
-  reminderKeys(orgId: string): Promise<Set<string>>;
+  /** The dedupe keys of the org's reminders planned from `since` on (planning skips them before inserting). */
+  reminderKeys(orgId: string, since: Date): Promise<Set<string>>;
   /** The distinct moments of the org's pending reminders up to `until` (what the queue must wake for). */
   pendingMoments(orgId: string, until: Date): Promise<Date[]>;
   /** Due pending reminders → queued, oldest first, in one statement (SKIP LOCKED): each is claimed by one caller. */

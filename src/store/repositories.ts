@@ -793,8 +793,11 @@ export function createStore(db: Db): Store {
         }
         return created;
       },
-      async reminderKeys(orgId) {
-        const rows = await db.select({ key: t.reminders.dedupeKey }).from(t.reminders).where(eq(t.reminders.orgId, orgId));
+      async reminderKeys(orgId, since) {
+        const rows = await db
+          .select({ key: t.reminders.dedupeKey })
+          .from(t.reminders)
+          .where(and(eq(t.reminders.orgId, orgId), gte(t.reminders.plannedAt, since)));
         return new Set(rows.map((r) => r.key));
       },
       async pendingMoments(orgId, until) {
