@@ -8,7 +8,7 @@ import * as argon2 from "@node-rs/argon2";
 import { join } from "node:path";
 import { pino, type Logger as PinoLogger } from "pino";
 import { deliveryRate, type Config } from "../config/index.ts";
-import type { ChannelGateway, Clock, DeliveryRoute, Dispatch, HealthProbe } from "../app/ports.ts";
+import type { ChannelGateway, Clock, Dispatch, HealthProbe } from "../app/ports.ts";
 import { createWebAuth, type PasswordHasher } from "../app/index.ts";
 import type { Channel } from "../domain/entities.ts";
 import { buildApp } from "../http/index.ts";
@@ -243,11 +243,13 @@ export async function startWorker(config: Config, lifecycle: Lifecycle, logger: 
     if (connection.status === "ready") await connection.quit().catch(() => connection.disconnect());
     else connection.disconnect();
   });
-  const forEveryOrg = async (work: (orgId: string) => Promise<DeliveryRoute[]>) => {
-    const out: DeliveryRoute[] = [];
+  /** Runs `work` for each org in turn (not at once: many orgs must not empty the pool) and joins the results. */
+  const eachOrg = async <T>(work: (orgId: string) => Promise<T[]>): Promise<T[]> => {
+    const out: T[] = [];
     for (const org of await store.orgs.all()) out.push(...(await work(org.id)));
     return out;
   };
+  const channels = deliveryChannels(config, Object.keys(gateways) as Channel[]);
   const workers = await startWorkers({
     connection,
     prefix: config.QUEUE_PREFIX,
@@ -262,34 +264,25 @@ export async function startWorker(config: Config, lifecycle: Lifecycle, logger: 
     deliver: (orgId, id, options) => delivery.deliver(orgId, id, options),
     routes: (orgId, ids) => store.outbound.routes(orgId, ids),
     pendingOutbox: () => delivery.pendingToDeliver(),
-    deliveryChannels: deliveryChannels(config, Object.keys(gateways) as Channel[]),
+    deliveryChannels: channels,
     deliveryConcurrency: config.DELIVERY_CONCURRENCY,
     deliveryLockMs: config.DELIVERY_LOCK_MS,
     reminders: {
-      async plan() {
-        let n = 0;
-        for (const org of await store.orgs.all()) n += await planner.plan(org.id);
-        return n;
-      },
-      async moments() {
-        const out: Date[] = [];
-        for (const org of await store.orgs.all()) out.push(...(await planner.moments(org.id)));
-        return out;
-      },
-      fire: () => forEveryOrg((orgId) => planner.fire(orgId)),
+      plan: async () => (await eachOrg(async (orgId) => [await planner.plan(orgId)])).reduce((sum, n) => sum + n, 0),
+      moments: () => eachOrg((orgId) => planner.moments(orgId)),
+      fire: () => eachOrg((orgId) => planner.fire(orgId)),
       async prepareFire(at) {
-        const orgs = await store.orgs.all();
-        const prepared = await Promise.all(orgs.map((org) => planner.prepare(org.id, at)));
-        return async () => {
-          const out: DeliveryRoute[] = [];
-          for (const [i, org] of orgs.entries()) out.push(...(await planner.fire(org.id, { ...(prepared[i] ? { prepared: prepared[i] } : {}) })));
-          return out;
-        };
+        const prepared = new Map(await eachOrg(async (orgId) => [[orgId, await planner.prepare(orgId, at)] as const]));
+        return () =>
+          eachOrg((orgId) => {
+            const ready = prepared.get(orgId);
+            return planner.fire(orgId, ready ? { prepared: ready } : {});
+          });
       },
-      digest: () => forEveryOrg((orgId) => digest.send(orgId)),
+      digest: () => eachOrg((orgId) => digest.send(orgId)),
       digestCron: config.DIGEST_CRON,
     },
   });
   lifecycle.add("workers", () => workers.close());
-  logger.info({ queues: [...workers.queues.keys()], deliveries: deliveryChannels(config, Object.keys(gateways) as Channel[]) }, "worker running");
+  logger.info({ queues: [...workers.queues.keys()], deliveries: channels }, "worker running");
 }
