@@ -6,7 +6,7 @@
  */
 import type { BoardRow, BroadcastKind, Channel, OutboundStatus, Person } from "../domain/entities.ts";
 import { groupBy } from "../domain/group-by.ts";
-import { fold } from "../domain/text.ts";
+import { fold, refCovers } from "../domain/text.ts";
 import { dueText, shorten, timing } from "../domain/status-text.ts";
 import { localDay } from "../domain/time.ts";
 import type { Clock, Dispatch, Store } from "./ports.ts";
@@ -79,8 +79,6 @@ export interface BroadcastPreview {
  */
 export function createBroadcasts(deps: { store: Store; clock: Clock; dispatch?: Dispatch }) {
   const { store, clock } = deps;
-  // "6" covers its tracked sub-items 6.1 and 6.2 (activation tracks the sub-points of a parent).
-  const covers = (itemRef: string, ref: string) => fold(itemRef) === fold(ref) || fold(itemRef).startsWith(`${fold(ref)}.`);
 
   /** The account the person used last (the store lists it first): the one most likely to be read. */
   const latestAccount = async (orgId: string, personId: string) => (await store.chats.identitiesOfPerson(orgId, personId))[0];
@@ -129,8 +127,8 @@ export function createBroadcasts(deps: { store: Store; clock: Clock; dispatch?: 
       const today = localDay(clock.now());
       const ref = targets.notReportedOn;
       const board = await store.tracking.board(orgId);
-      const rows = board.filter((r) => r.assignment.status === "not_reported" && (ref === "*" || covers(r.item.ref, ref)));
-      if (rows.length === 0 && ref !== "*" && !board.some((r) => covers(r.item.ref, ref))) unknown.push(`nhiệm vụ "${ref}"`);
+      const rows = board.filter((r) => r.assignment.status === "not_reported" && (ref === "*" || refCovers(r.item.ref, ref)));
+      if (rows.length === 0 && ref !== "*" && !board.some((r) => refCovers(r.item.ref, ref))) unknown.push(`nhiệm vụ "${ref}"`);
       for (const row of rows) out.push(...(await unitRecipients(orgId, row.unit.id, text ? decorated : reminderLine(row, today), row.item.id)));
     }
     if (targets.everyone) {

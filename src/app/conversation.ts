@@ -3,7 +3,7 @@
  * report or an answer. identity → person → intent → item → effect → reply. Channel-agnostic:
  * nothing here knows Zalo or Messenger.
  */
-import { fold } from "../domain/text.ts";
+import { fold, refCovers } from "../domain/text.ts";
 import type { AssignmentStatus, BoardRow, Channel, Identity, Person, PersonRole, Thread } from "../domain/entities.ts";
 import { interpret, type Interpretation } from "../domain/intent.ts";
 import { CONFIDENT, MARGIN, rankItems } from "../domain/similarity.ts";
@@ -384,9 +384,11 @@ export function createConversation(deps: ConversationDeps) {
     let title = "Tình hình chung";
     if (it.item) {
       const ref = it.item;
-      rows = all.filter((r) => sameRef(r.item.ref, ref));
+      // "nv 6" asks about 6 and its sub-points (a parent is tracked through them).
+      rows = all.filter((r) => refCovers(r.item.ref, ref));
       if (rows.length === 0) return say(ctx, `Không có nhiệm vụ số ${ref}. Các nhiệm vụ: ${[...new Set(all.map((r) => r.item.ref))].join(", ")}.`);
-      title = `NV ${ref} — ${shorten(rows[0]?.item.summary ?? "", 70)}`;
+      const refs = [...new Set(rows.map((r) => r.item.ref))];
+      title = refs.length === 1 ? `NV ${ref} — ${shorten(rows[0]?.item.summary ?? "", 70)}` : `NV ${ref} (${refs.join(", ")})`;
     } else if (it.unit) {
       const unitFolded = fold(it.unit);
       const byAlias = await store.units.byAlias(orgId, unitFolded);

@@ -15,7 +15,7 @@ export type { UnitDef, UnitMention } from "./units.ts";
 export { NO_DEADLINE, findDeadline, findRotation, resolveDeadline } from "./deadline.ts";
 export type { Deadline, DeadlineContext, DeadlineKind, Period, Rotation } from "./deadline.ts";
 
-export { fold, foldWithMap, nfc, sourceSlice } from "./text.ts";
+export { fold, foldWithMap, nfc, refCovers, sourceSlice } from "./text.ts";
 export type { FoldedText } from "./text.ts";
 
 export { interpret } from "./intent.ts";

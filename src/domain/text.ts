@@ -116,3 +116,17 @@ export function sourceSlice(source: string, folded: FoldedText, start: number, e
   if (from === undefined || to === undefined) return "";
   return source.slice(from, to);
 }
+
+/**
+ * Does an item ref fall under the ref a user typed? The ref itself, or one of its sub-points:
+ * activation tracks the sub-points of a parent, so "6" means 6.1 and 6.2.
+ *
+ * @example
+ * refCovers("6.2", "6") // true
+ * refCovers("16", "6")  // false
+ */
+export function refCovers(itemRef: string, ref: string): boolean {
+  const item = fold(itemRef);
+  const asked = fold(ref);
+  return item === asked || item.startsWith(`${asked}.`);
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fold, foldWithMap, nfc, sourceSlice } from "../../src/domain/text.ts";
+import { fold, foldWithMap, nfc, refCovers, sourceSlice } from "../../src/domain/text.ts";
 
 describe("nfc", () => {
   it("composes NFD input", () => {
@@ -76,5 +76,16 @@ describe("foldWithMap / sourceSlice", () => {
   it("returns an empty string for an empty range", () => {
     const src = "quý 3";
     expect(sourceSlice(src, foldWithMap(src), 2, 2)).toBe("");
+  });
+});
+
+describe("refCovers", () => {
+  it("takes a ref and its sub-points, whatever the case or spacing, and nothing else", () => {
+    expect(refCovers("6", "6")).toBe(true);
+    expect(refCovers("6.2", "6")).toBe(true);
+    expect(refCovers("6.2.1", "6.2")).toBe(true);
+    expect(refCovers("16", "6")).toBe(false);
+    expect(refCovers("6", "6.2")).toBe(false);
+    expect(refCovers("4A", "4a")).toBe(true);
   });
 });

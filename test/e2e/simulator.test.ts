@@ -171,6 +171,12 @@ describe("chat through the simulator", () => {
     const item = all(await send("lanhdao", "tinh hinh nv 6.2"));
     expect(item).toMatch(/Hội Cựu chiến binh · NV 6.2 .* hoàn thành/);
     expect(item).toMatch(/Hội Liên hiệp Phụ nữ · NV 6.2 .* chưa báo cáo/);
+    // A parent number covers its sub-points: "nv 6" is 6.1 and 6.2, and never 16 or 6 of nothing.
+    const parent = all(await send("lanhdao", "tinh hinh nv 6"));
+    expect(parent).toMatch(/^NV 6 \(6\.1, 6\.2\): /);
+    expect(parent).toMatch(/NV 6\.1 /);
+    expect(parent).toMatch(/Hội Cựu chiến binh · NV 6.2 .* hoàn thành/);
+    expect(parent).not.toMatch(/NV [1-57-9]\b/);
     const unit = all(await send("lanhdao", "tình hình hội CCB ạ"));
     expect(unit).toMatch(/^Việc của Hội Cựu chiến binh/);
     expect(unit).not.toContain("Hội Nông dân ·");
