@@ -20,8 +20,9 @@ import {
   type ParagraphChild,
 } from "docx";
 import ExcelJS from "exceljs";
-import { CELL_CLASSES, CELL_CLASS_VI, CELL_COLOURS, type BoardView, type CellClass, type DirectiveHeader, type ReportDraft, type ReportNote } from "../app/board.ts";
+import { CELL_CLASSES, CELL_CLASS_VI, CELL_COLOURS, type BoardView, type CellClass, type ReportDraft, type ReportNote } from "../app/board.ts";
 import { localIso, viDate } from "../domain/time.ts";
+import { directiveName } from "./names.ts";
 
 /** "#C6EFCE" → "FFC6EFCE" (Excel's ARGB). */
 const argb = (hex: string) => `FF${hex.replace("#", "").toUpperCase()}`;
@@ -33,17 +34,6 @@ function viMoment(at: Date): string {
 }
 
 const percentText = (share: number) => `${Math.round(share * 100)}%`;
-
-/**
- * How a directive is named in running text.
- * @example
- * directiveName({ docType: "Thông báo kết luận", number: null, issuedDate: "2020-06-05", issuer: "Ban Thường vụ Đảng ủy", … }) // "Thông báo kết luận ngày 05/06/2020 của Ban Thường vụ Đảng ủy"
- */
-export function directiveName(d: Pick<DirectiveHeader, "docType" | "number" | "issuedDate" | "issuer">): string {
-  return [d.docType ?? "Văn bản", d.number ? `số ${d.number}` : null, d.issuedDate ? `ngày ${viDate(d.issuedDate)}` : null, d.issuer ? `của ${d.issuer}` : null]
-    .filter((p): p is string => p !== null)
-    .join(" ");
-}
 
 // ---------------------------------------------------------------------------------------------
 // XLSX

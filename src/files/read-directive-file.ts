@@ -4,7 +4,13 @@
  */
 import { readFile, stat } from "node:fs/promises";
 import { extname } from "node:path";
-import mammoth from "mammoth";
+import { DirectiveFileError } from "./directive-file-error.ts";
+import { checkDocxArchive, docxToHtml, type DocxReadOptions } from "./docx-guard.ts";
+import { MAX_DIRECTIVE_FILE_BYTES, MAX_DOCX_HTML_CHARS } from "./limits.ts";
+
+export { DirectiveFileError, MAX_DIRECTIVE_FILE_BYTES };
+export type { DirectiveFileErrorCode } from "./directive-file-error.ts";
+export type { DocxReadOptions } from "./docx-guard.ts";
 
 /**
  * Formats {@link readDirectiveFile} accepts, from the file extension.
@@ -13,68 +19,6 @@ import mammoth from "mammoth";
  * const format: DirectiveFileFormat = "docx"; // .docx; "txt" for .txt; "md" for .md/.markdown
  */
 export type DirectiveFileFormat = "docx" | "txt" | "md";
-
-/**
- * Why a file could not be read; stable, safe to map to HTTP errors or chat replies.
- *
- * @example
- * const status = (code: DirectiveFileErrorCode) => (code === "too_large" ? 413 : 422);
- */
-export type DirectiveFileErrorCode = "empty" | "too_large" | "binary" | "unreadable_docx" | "unsupported_type";
-
-/**
- * Largest file accepted, checked on the size before reading: 2 MB.
- *
- * @example
- * fastify.register(multipart, { limits: { fileSize: MAX_DIRECTIVE_FILE_BYTES } });
- */
-export const MAX_DIRECTIVE_FILE_BYTES = 2 * 1024 * 1024;
-
-const MESSAGES: Record<DirectiveFileErrorCode, { vi: string; en: string }> = {
-  empty: {
-    vi: "Tệp không có nội dung. Vui lòng kiểm tra lại tệp hoặc dán trực tiếp nội dung văn bản.",
-    en: "The file has no text. Check the file or paste the directive's text instead.",
-  },
-  too_large: {
-    vi: "Tệp quá lớn (tối đa 2 MB). Vui lòng xóa bớt hình ảnh trong tệp hoặc chỉ dán phần nội dung văn bản.",
-    en: "The file is larger than 2 MB. Remove images from it or paste the directive's text instead.",
-  },
-  binary: {
-    vi: "Tệp không phải văn bản thuần (có thể là tệp nhị phân hoặc không dùng mã UTF-8). Vui lòng lưu lại dưới dạng .txt (UTF-8) hoặc .docx.",
-    en: "The file is not plain UTF-8 text (binary data or another encoding). Save it again as UTF-8 .txt or as .docx.",
-  },
-  unreadable_docx: {
-    vi: "Không đọc được tệp Word. Vui lòng mở tệp bằng Word, lưu lại dưới dạng .docx rồi tải lên lại, hoặc dán nội dung văn bản.",
-    en: "The Word file could not be read. Open it in Word, save it again as .docx and upload it, or paste the text.",
-  },
-  unsupported_type: {
-    vi: "Chưa hỗ trợ loại tệp này. Vui lòng tải lên tệp .docx, .txt hoặc .md (tệp .doc cũ hãy lưu lại thành .docx; tệp PDF hãy sao chép nội dung rồi dán vào).",
-    en: "This file type is not supported. Upload a .docx, .txt or .md file (save old .doc files as .docx; copy and paste the text of a PDF).",
-  },
-};
-
-/**
- * A directive file that cannot be used, with a stable `code`, an English `message` for logs and
- * a Vietnamese `messageVi` (how to fix it) for the office.
- *
- * @example
- * try {
- *   await readDirectiveFile("/tmp/thong-bao.pdf");
- * } catch (e) {
- *   if (e instanceof DirectiveFileError) reply(e.messageVi); // "Chưa hỗ trợ loại tệp này. …"
- * }
- */
-export class DirectiveFileError extends Error {
-  override readonly name = "DirectiveFileError";
-  readonly code: DirectiveFileErrorCode;
-  readonly messageVi: string;
-
-  constructor(code: DirectiveFileErrorCode, options?: { cause?: unknown }) {
-    super(MESSAGES[code].en, options);
-    this.code = code;
-    this.messageVi = MESSAGES[code].vi;
-  }
-}
 
 /**
  * What {@link readDirectiveFile} returns.
@@ -102,6 +46,8 @@ function formatOf(path: string): DirectiveFileFormat | null {
  * "Unicode", is decoded too). Word files go through mammoth's HTML: paragraphs become lines,
  * list items get their numbers back, and tables with a header become Markdown pipe rows (small
  * layout tables, such as the header or signature block, become plain lines).
+ * A .docx is first checked on its zip directory, before anything is unpacked, then parsed in a
+ * worker thread with a heap limit and a deadline (`docx-guard.ts`; `options` tunes the worker).
  * A missing file rejects with Node's own ENOENT error.
  *
  * @example
@@ -109,14 +55,14 @@ function formatOf(path: string): DirectiveFileFormat | null {
  * format; // "docx"
  * parseDirective(text).items.length; // the rows of its task table, among others
  */
-export async function readDirectiveFile(path: string): Promise<DirectiveFileText> {
+export async function readDirectiveFile(path: string, options: DocxReadOptions = {}): Promise<DirectiveFileText> {
   const format = formatOf(path);
   if (format === null) throw new DirectiveFileError("unsupported_type");
   const info = await stat(path);
   if (!info.isFile()) throw new DirectiveFileError("unsupported_type");
   if (info.size === 0) throw new DirectiveFileError("empty");
   if (info.size > MAX_DIRECTIVE_FILE_BYTES) throw new DirectiveFileError("too_large");
-  return decode(await readFile(path), format);
+  return decode(await readFile(path), format, options);
 }
 
 /**
@@ -127,24 +73,20 @@ export async function readDirectiveFile(path: string): Promise<DirectiveFileText
  * const file = await request.file();
  * const { text } = await readDirectiveBuffer(await file.toBuffer(), file.filename);
  */
-export async function readDirectiveBuffer(buffer: Uint8Array, fileName: string): Promise<DirectiveFileText> {
+export async function readDirectiveBuffer(buffer: Uint8Array, fileName: string, options: DocxReadOptions = {}): Promise<DirectiveFileText> {
   const format = formatOf(fileName);
   if (format === null) throw new DirectiveFileError("unsupported_type");
   if (buffer.length === 0) throw new DirectiveFileError("empty");
   if (buffer.length > MAX_DIRECTIVE_FILE_BYTES) throw new DirectiveFileError("too_large");
-  return decode(Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength), format);
+  return decode(Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength), format, options);
 }
 
-async function decode(buffer: Buffer, format: DirectiveFileFormat): Promise<DirectiveFileText> {
+async function decode(buffer: Buffer, format: DirectiveFileFormat, options: DocxReadOptions): Promise<DirectiveFileText> {
   let text: string;
   if (format === "docx") {
-    if (buffer.length < 4 || buffer[0] !== 0x50 || buffer[1] !== 0x4b) throw new DirectiveFileError("unreadable_docx");
-    let html: string;
-    try {
-      html = (await mammoth.convertToHtml({ buffer })).value;
-    } catch (cause) {
-      throw new DirectiveFileError("unreadable_docx", { cause });
-    }
+    await checkDocxArchive(buffer);
+    const html = await docxToHtml(buffer, options);
+    if (html.length > MAX_DOCX_HTML_CHARS) throw new DirectiveFileError("docx_text_too_large");
     text = docxHtmlToText(html);
   } else {
     text = decodeText(buffer);
