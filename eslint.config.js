@@ -3,6 +3,7 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import importX from "eslint-plugin-import-x";
+import globals from "globals";
 
 const CHANNELS = ["messenger", "zalo", "zalo-bot", "simulator"];
 
@@ -103,5 +104,15 @@ export default tseslint.config(
   {
     files: ["**/*.js"],
     ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    // The pages' own scripts run in the browser.
+    files: ["src/http/web/assets/*.js"],
+    languageOptions: { globals: globals.browser, sourceType: "script" },
+  },
+  {
+    files: ["**/*.mjs"],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { globals: globals.node },
   },
 );

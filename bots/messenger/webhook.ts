@@ -8,7 +8,7 @@ export interface MessengerWebhookDeps {
   verifyToken: string;
   /** The org this Page belongs to. */
   orgId: string;
-  handler: Pick<InboundHandler, "accept" | "recordEcho">;
+  handler: Pick<InboundHandler, "accept" | "recordEchoes">;
   queue: InboundQueue;
   /** Largest body accepted (Meta batches up to 1000 events). */
   bodyLimit?: number;
@@ -76,9 +76,7 @@ export function messengerWebhook(deps: MessengerWebhookDeps) {
         const id = await deps.handler.accept(message);
         if (id) await deps.queue.enqueueInbound(deps.orgId, id);
       }
-      for (const echo of echoes) {
-        await deps.handler.recordEcho({ orgId: deps.orgId, outboundMessageId: echo.outboundMessageId, channel: "messenger", externalMessageId: echo.messageId });
-      }
+      await deps.handler.recordEchoes(deps.orgId, "messenger", echoes.map((e) => ({ outboundMessageId: e.outboundMessageId, externalMessageId: e.messageId })));
       return reply.type("text/plain").send("EVENT_RECEIVED");
     });
   };

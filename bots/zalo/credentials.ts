@@ -53,6 +53,7 @@ export function parseCredentialsKey(text: string | undefined): Buffer {
 }
 
 const ACCOUNT = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+const GCM_TAG_BYTES = 16;
 
 interface Envelope {
   v: 1;
@@ -82,7 +83,7 @@ export function credentialStore(opts: { dataDir: string; account: string; key: B
   async function save(credentials: Omit<StoredCredentials, "savedAt">): Promise<StoredCredentials> {
     const stored: StoredCredentials = { ...credentials, savedAt: opts.clock.now().toISOString() };
     const iv = randomBytes(12);
-    const cipher = createCipheriv("aes-256-gcm", opts.key, iv);
+    const cipher = createCipheriv("aes-256-gcm", opts.key, iv, { authTagLength: GCM_TAG_BYTES });
     cipher.setAAD(aad);
     const data = Buffer.concat([cipher.update(JSON.stringify(stored), "utf8"), cipher.final()]);
     const envelope: Envelope = { v: 1, alg: "aes-256-gcm", iv: iv.toString("base64"), tag: cipher.getAuthTag().toString("base64"), data: data.toString("base64") };
@@ -109,9 +110,13 @@ export function credentialStore(opts: { dataDir: string; account: string; key: B
       try {
         const envelope = JSON.parse(text) as Envelope;
         if (envelope.v !== 1 || envelope.alg !== "aes-256-gcm") throw new Error("unknown format");
-        const decipher = createDecipheriv("aes-256-gcm", opts.key, Buffer.from(envelope.iv, "base64"));
+        // The full 16-byte tag, always: GCM accepts a cut tag (4 bytes: one forgery in 2^32), so its length is checked.
+        const tag = Buffer.from(envelope.tag, "base64");
+        const iv = Buffer.from(envelope.iv, "base64");
+        if (tag.length !== GCM_TAG_BYTES || iv.length !== 12) throw new Error("bad tag or iv length");
+        const decipher = createDecipheriv("aes-256-gcm", opts.key, iv, { authTagLength: GCM_TAG_BYTES });
         decipher.setAAD(aad);
-        decipher.setAuthTag(Buffer.from(envelope.tag, "base64"));
+        decipher.setAuthTag(tag);
         const plain = Buffer.concat([decipher.update(Buffer.from(envelope.data, "base64")), decipher.final()]).toString("utf8");
         const stored = JSON.parse(plain) as StoredCredentials;
         lastCookies = JSON.stringify(stored.cookie);

@@ -12,6 +12,9 @@ import { localDay, viDate } from "../domain/time.ts";
 import { orgUnitDefs } from "./intake.ts";
 import { BroadcastError, createBroadcasts, type BroadcastRequest } from "./broadcasts.ts";
 import { createGroups, GroupBindingError } from "./groups.ts";
+import { createAlerts } from "./alerts.ts";
+import { createLinkCodes } from "./chat/link-codes.ts";
+import { admit } from "./chat/door.ts";
 import type { Clock, Dispatch, InboundHandler, IncomingMessage, Reply, Store } from "./ports.ts";
 
 export interface ConversationLimits {
@@ -33,8 +36,6 @@ export interface ConversationDeps {
   dispatch?: Dispatch;
 }
 
-const MAX_TEXT = 4_000;
-const LINK_TRIES_PER_HOUR = 5;
 const ROLE_VI: Record<PersonRole, string> = { office: "văn phòng", cadre: "cán bộ các đơn vị", leader: "lãnh đạo" };
 
 type PendingReport = {
@@ -61,6 +62,8 @@ export function cleanText(text: string): string {
     .replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u200B-\u200D\uFEFF]/g, " ")
     .trim();
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const hasLetters = (text: string) => /[\p{L}\p{N}]/u.test(text);
 
@@ -116,6 +119,8 @@ export function createConversation(deps: ConversationDeps) {
   const limits = deps.limits ?? { maxLines: 15, maxChars: 2000 };
   const broadcasts = createBroadcasts({ store, clock, ...(deps.dispatch ? { dispatch: deps.dispatch } : {}) });
   const groups = createGroups({ store, clock });
+  const alerts = createAlerts({ store, clock, ...(deps.dispatch ? { dispatch: deps.dispatch } : {}) });
+  const linkCodes = createLinkCodes({ store, clock, alerts, ...(deps.linkCodeTtlHours ? { ttlHours: deps.linkCodeTtlHours } : {}), messengerPage: deps.messengerPage ?? null });
 
   interface Ctx {
     msg: IncomingMessage;
@@ -158,17 +163,7 @@ export function createConversation(deps: ConversationDeps) {
 
   /** Puts a message for people with these roles in the outbox (the delivery jobs send it). */
   async function notify(orgId: string, roles: PersonRole[], text: string, itemId: string | null) {
-    // People not linked yet are not reachable: the office sees them on the board.
-    const seen = new Set<string>();
-    const ids: string[] = [];
-    for (const role of roles) {
-      for (const { personId, identityId } of await store.chats.reachable(orgId, role)) {
-        if (seen.has(personId)) continue;
-        seen.add(personId);
-        ids.push((await store.outbound.enqueue({ orgId, identityId, text, itemId })).id);
-      }
-    }
-    if (deps.dispatch) await deps.dispatch(await store.outbound.routes(orgId, ids));
+    await alerts.notify(orgId, roles, text, { itemId });
   }
 
   function refuse(ctx: Ctx, roles: PersonRole[]) {
@@ -181,7 +176,7 @@ export function createConversation(deps: ConversationDeps) {
     if (!person) {
       return [
         "Chào bạn! Đây là trợ lý đôn đốc nhiệm vụ của Đảng ủy.",
-        "Để bắt đầu, hãy nhắn: /dangky <mã> (mã 6 số do Văn phòng cấp).",
+        "Để bắt đầu, đề nghị nhắn: /dangky <mã> (mã 12 số do Văn phòng cấp).",
       ];
     }
     const lines = [`Chào ${person.fullName}! Các lệnh bạn dùng được:`];
@@ -490,28 +485,35 @@ export function createConversation(deps: ConversationDeps) {
   }
 
   async function link(ctx: Ctx, it: Interpretation) {
-    const orgId = ctx.msg.orgId;
     if (ctx.person) return say(ctx, `Tài khoản này đã liên kết với ${ctx.person.fullName}.`);
-    if (!it.code) return say(ctx, "Hãy nhắn /dangky kèm mã 6 số do Văn phòng cấp, ví dụ: /dangky 482913.");
-    const now = clock.now();
-    const failures = await store.audit.count(orgId, "link.failed", ctx.identity.id, new Date(now.getTime() - 3_600_000));
-    if (failures >= LINK_TRIES_PER_HOUR) {
-      return say(ctx, "Bạn đã nhập sai mã quá 5 lần trong một giờ. Vui lòng thử lại sau hoặc liên hệ Văn phòng.");
+    // A code typed in a group is seen by everyone there: linking happens in a direct chat only.
+    if (ctx.thread.kind === "group") return say(ctx, "Mã liên kết là riêng của từng người: đề nghị đồng chí nhắn /dangky trong tin nhắn riêng với trợ lý, không nhắn trong nhóm.");
+    if (!it.code) return say(ctx, "Đề nghị đồng chí nhắn /dangky kèm mã 12 số do Văn phòng cấp, ví dụ: /dangky 4829 1375 0062.");
+    const outcome = await linkCodes.redeem(ctx.msg.orgId, ctx.identity, ctx.msg.channel, it.code);
+    if (outcome.linked) {
+      const { person, unitNames } = outcome;
+      return say(ctx, [`Đã liên kết tài khoản với ${person?.fullName ?? "đồng chí"}${unitNames.length > 0 ? ` (${unitNames.join(", ")})` : ""}.`, "Nhắn /trogiup để xem các lệnh."]);
     }
-    const linked = await store.links.redeem({ orgId, code: it.code, identityId: ctx.identity.id, now });
-    if (!linked) {
-      await store.audit.append({ orgId, actor: `identity:${ctx.identity.id}`, action: "link.failed", entity: "identity", entityId: ctx.identity.id, at: now });
-      return say(ctx, "Mã không đúng hoặc đã hết hạn. Hãy kiểm tra lại, hoặc xin mã mới từ Văn phòng.");
+    switch (outcome.reason) {
+      case "account_limit":
+        return say(ctx, "Tài khoản này đã nhập sai mã quá 5 lần trong một giờ. Đề nghị đồng chí thử lại sau hoặc liên hệ Văn phòng.");
+      case "org_limit":
+        return say(ctx, "Việc liên kết tài khoản đang tạm dừng do có quá nhiều lần nhập sai mã. Đề nghị đồng chí liên hệ Văn phòng để được hỗ trợ.");
+      case "wrong_channel":
+        return say(ctx, "Mã này được cấp để liên kết trên kênh khác. Đề nghị đồng chí dùng đúng kênh ghi trong tin của Văn phòng, hoặc xin mã mới.");
+      default:
+        return say(ctx, "Mã không đúng hoặc đã hết hạn. Đề nghị đồng chí kiểm tra lại, hoặc xin mã mới từ Văn phòng.");
     }
-    const person = await store.persons.get(orgId, linked.personId);
-    await store.audit.append({ orgId, actor: `identity:${ctx.identity.id}`, action: "identity.linked", entity: "person", entityId: linked.personId, data: { channel: ctx.msg.channel }, at: now });
-    const units = await store.units.list(orgId);
-    const mine = await unitIdsOf(orgId, linked.personId);
-    const unitNames = units.filter((u) => mine.has(u.id)).map((u) => u.name);
-    return say(ctx, [`Đã liên kết tài khoản với ${person?.fullName ?? "bạn"}${unitNames.length > 0 ? ` (${unitNames.join(", ")})` : ""}.`, "Nhắn /trogiup để xem các lệnh."]);
   }
 
-  async function accept(msg: IncomingMessage): Promise<string | null> {
+  async function accept(incoming: IncomingMessage): Promise<string | null> {
+    const checked = admit(incoming, clock.now());
+    if (!checked.ok) {
+      // Recorded for the office, never stored as a message; the rest of a batch goes on.
+      await store.audit.append({ orgId: incoming.orgId, actor: "system", action: "inbound.rejected", entity: "channel", entityId: incoming.channel, data: { reason: checked.reason }, at: clock.now() });
+      return null;
+    }
+    const msg = checked.message;
     return store.inbound.accept({
       orgId: msg.orgId,
       channel: msg.channel,
@@ -520,7 +522,7 @@ export function createConversation(deps: ConversationDeps) {
       threadId: msg.threadId,
       threadKind: msg.threadKind,
       messageId: msg.messageId,
-      text: cleanText(msg.text).slice(0, MAX_TEXT),
+      text: cleanText(msg.text),
       payload: msg.payload ?? null,
       replyToMessageId: msg.replyToMessageId ?? null,
       sentAt: msg.sentAt,
@@ -597,15 +599,10 @@ export function createConversation(deps: ConversationDeps) {
       return id ? process(msg.orgId, id) : [];
     },
 
-    async recordEcho(input: Parameters<InboundHandler["recordEcho"]>[0]) {
-      // Metadata comes from the platform: only a uuid of one of this org's messages counts.
-      if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(input.outboundMessageId)) return;
-      if (!(await store.outbound.get(input.orgId, input.outboundMessageId))) return;
-      const known = await store.outbound.deliveries(input.orgId, input.outboundMessageId);
-      if (known.some((d) => d.outcome === "sent")) return;
-      await store.outbound
-        .recordDelivery({ ...input, attempt: 0, outcome: "sent", attemptedAt: clock.now() })
-        .catch(() => undefined); // attempt 0 is the echo's; a second echo is the same fact
+    async recordEchoes(orgId: string, channel: Channel, echoes: { outboundMessageId: string; externalMessageId: string }[]) {
+      // Metadata comes from the platform: only uuids are looked up (the store keeps to this org's messages).
+      const valid = echoes.filter((e) => UUID.test(e.outboundMessageId) && e.externalMessageId.length <= 200);
+      await store.outbound.recordEchoes(orgId, channel, valid, clock.now());
     },
 
     async deliveredId(orgId: string, outboundMessageId: string) {
@@ -614,7 +611,7 @@ export function createConversation(deps: ConversationDeps) {
     },
 
     async alertOffice(orgId: string, text: string) {
-      await notify(orgId, ["office"], text, null);
+      await alerts.office(orgId, text);
     },
 
     async recordDelivery(input: Parameters<InboundHandler["recordDelivery"]>[0]) {
@@ -627,19 +624,7 @@ export function createConversation(deps: ConversationDeps) {
     },
 
     /** Office creates a one-time code for a person to link a chat account. */
-    async issueLinkCode(orgId: string, personId: string, actor: string) {
-      const person = await store.persons.get(orgId, personId);
-      if (!person) return null;
-      const expiresAt = new Date(clock.now().getTime() + (deps.linkCodeTtlHours ?? 72) * 3_600_000);
-      const code = await store.links.issue({ orgId, personId, expiresAt });
-      await store.audit.append({ orgId, actor, action: "link_code.issued", entity: "person", entityId: personId, at: clock.now() });
-      const messengerLink = deps.messengerPage ? `https://m.me/${deps.messengerPage}?ref=${code.code}` : null;
-      const instructions = [
-        `Nhắn cho trợ lý trên Zalo hoặc Messenger: /dangky ${code.code} (hết hạn ${viDate(localDay(expiresAt))}).`,
-        ...(messengerLink ? [`Hoặc mở ${messengerLink} trên điện thoại để liên kết Messenger ngay.`] : []),
-      ].join(" ");
-      return { code: code.code, expiresAt, person, instructions, messengerLink };
-    },
+    issueLinkCode: (orgId: string, personId: string, actor: string, options: { channel?: Channel | null } = {}) => linkCodes.issue(orgId, personId, actor, options),
   };
 
   async function dispatch(ctx: Ctx, it: Interpretation) {
@@ -648,7 +633,7 @@ export function createConversation(deps: ConversationDeps) {
     if (it.intent === "help") return say(ctx, helpText(person));
     if (it.intent === "link") return link(ctx, it);
     if (!person) {
-      return say(ctx, ["Tài khoản này chưa được liên kết với cán bộ nào.", "Hãy nhắn /dangky <mã> với mã 6 số do Văn phòng cấp."]);
+      return say(ctx, ["Tài khoản này chưa được liên kết với cán bộ nào.", "Đề nghị nhắn /dangky <mã> với mã 12 số do Văn phòng cấp."]);
     }
     if (it.invalidDate) {
       return say(ctx, `Ngày "${it.invalidDate}" không có thật. Hãy ghi lại ngày, ví dụ 15/7/2020.`);

@@ -38,6 +38,9 @@ export interface DeliverOptions {
  */
 export function createDelivery(deps: { store: Store; clock: Clock; gateways: Partial<Record<Channel, ChannelGateway>> }) {
   const { store, clock } = deps;
+  const startedAt = clock.now().getTime();
+  /** How long after a restart a send in doubt still waits for its echo, however old its mark. */
+  const RESTART_GRACE_MS = 3_000;
 
   async function record(orgId: string, outboundMessageId: string, channel: Channel, attempts: DeliveryAttempt[], offset: number) {
     for (const a of attempts) {
@@ -90,8 +93,11 @@ export function createDelivery(deps: { store: Store; clock: Clock; gateways: Par
       // message sent. Give that record time to arrive before sending again.
       const last = history[history.length - 1];
       if (last?.outcome === "sending" && gateway?.confirmWithinMs) {
-        const waited = clock.now().getTime() - last.attemptedAt.getTime();
-        if (waited < gateway.confirmWithinMs) return { status: "in_doubt", retryInMs: gateway.confirmWithinMs - waited, detail: "đang chờ xác nhận của kênh cho lần gửi bị gián đoạn" };
+        // And at least a few seconds after this process started: the platform's retries of an
+        // echo it could not deliver while we were down arrive only once we listen again.
+        const now = clock.now().getTime();
+        const wait = Math.max(gateway.confirmWithinMs - (now - last.attemptedAt.getTime()), Math.min(gateway.confirmWithinMs, RESTART_GRACE_MS) - (now - startedAt));
+        if (wait > 0) return { status: "in_doubt", retryInMs: wait, detail: "đang chờ xác nhận của kênh cho lần gửi bị gián đoạn" };
       }
 
       const verdict = gateway

@@ -37,6 +37,7 @@ import type {
   Unit,
   UnitMembership,
 } from "../domain/entities.ts";
+import type { AttemptPolicy } from "../domain/backoff.ts";
 
 /**
  * The only source of "now" for use cases.
@@ -426,6 +427,11 @@ export interface OutboundRepository {
     attemptedAt: Date;
   }): Promise<Delivery>;
   deliveries(orgId: string, outboundMessageId: string): Promise<Delivery[]>;
+  /**
+   * Echoes of our sends, many at once: each message not yet known as sent gets a `sent` row
+   * (attempt 0) and the status `sent`, in one statement; returns how many were new.
+   */
+  recordEchoes(orgId: string, channel: Channel, echoes: { outboundMessageId: string; externalMessageId: string }[], at: Date): Promise<number>;
   get(orgId: string, id: string): Promise<OutboundMessage | null>;
   setStatus(orgId: string, id: string, status: OutboundMessage["status"]): Promise<void>;
   /** The outbound message the platform knows by this id (a user quoting a bot message). */
@@ -505,10 +511,27 @@ export interface FailedDelivery {
  * const linked = await store.links.redeem({ orgId, code: "482913", identityId, now }); // person id or null
  */
 export interface LinkRepository {
-  /** Issues a fresh 6-digit code, unique among the org's codes. */
-  issue(input: { orgId: string; personId: string; expiresAt: Date }): Promise<LinkCode>;
-  /** Marks an unused, unexpired code used by this identity and links it; null when it is not valid. */
-  redeem(input: { orgId: string; code: string; identityId: string; now: Date }): Promise<{ personId: string } | null>;
+  /** Issues a fresh random code of `digits` digits (default 12), unique among the org's codes. */
+  issue(input: { orgId: string; personId: string; expiresAt: Date; channel?: Channel | null; digits?: number }): Promise<LinkCode>;
+  /**
+   * Marks an unused, unexpired code used by this identity and links it. `wrong_channel`: the
+   * code exists but was issued for another channel (its failed tries go up; at 3 it is void).
+   */
+  redeem(input: { orgId: string; code: string; identityId: string; channel: Channel; now: Date }): Promise<{ personId: string } | { refused: "invalid" | "wrong_channel" }>;
+}
+
+/**
+ * Attempt counters with backoff (sign-in, link codes), read and written atomically per key.
+ * @example
+ * const { allowed, retryAt } = await store.limits.take("signin:ip:203.0.113.9", now, { windowMs: 900_000, free: 10, baseDelayMs: 1_000, maxDelayMs: 900_000 });
+ */
+export interface LimitRepository {
+  /** Counts one attempt under `key` if the policy allows it now (one locked read-modify-write). */
+  take(key: string, now: Date, policy: AttemptPolicy): Promise<{ allowed: boolean; retryAt: Date | null; count: number }>;
+  /** Gives one attempt back (it succeeded): successes do not use up a limit. */
+  refund(key: string): Promise<void>;
+  /** Forgets the key (a successful sign-in clears its failures). */
+  reset(key: string): Promise<void>;
 }
 
 /**
@@ -594,6 +617,7 @@ export interface Store {
   access: AccessRepository;
   web: WebRepository;
   links: LinkRepository;
+  limits: LimitRepository;
   /** Runs `work` in one database transaction; everything it does commits or none of it. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
 }
@@ -666,8 +690,11 @@ export interface InboundHandler {
   /** Stores a message once; its id, or null when it was already stored (webhooks, then queue). */
   accept(message: IncomingMessage): Promise<string | null>;
   recordSent(input: { orgId: string; outboundMessageId: string; channel: Channel; externalMessageId: string; attempt?: number }): Promise<void>;
-  /** The platform echoed one of our sends (metadata = outbox id): it was delivered. */
-  recordEcho(input: { orgId: string; outboundMessageId: string; channel: Channel; externalMessageId: string }): Promise<void>;
+  /**
+   * The platform echoed our sends (metadata = outbox id): they were delivered. A whole webhook
+   * batch in one statement; ids that are not this org's messages are ignored.
+   */
+  recordEchoes(orgId: string, channel: Channel, echoes: { outboundMessageId: string; externalMessageId: string }[]): Promise<void>;
   /** The platform id of an outbound message known to be delivered (by a send or an echo), or null. */
   deliveredId(orgId: string, outboundMessageId: string): Promise<string | null>;
   /** Something office must fix (an expired page token…): a message for office users. */

@@ -59,7 +59,13 @@ export const configSchema = z.object({
   SIMULATOR: z
     .enum(["auto", "on", "off"])
     .default("auto")
-    .describe("auto, on or off (the HTTP chat simulator; auto = on with the embedded database only)"),
+    .describe("auto, on or off (the HTTP chat simulator for demos: answers loopback callers with the per-install secret only; auto = on for the embedded database on a loopback HOST outside production; a deployment refuses to start with it on)"),
+  NODE_ENV: z.string().regex(/^[a-z]+$/).optional().describe("production for a deployment (refuses the simulator); anything else is ignored"),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(false|true|\d{1,2}|[0-9a-fA-F:.,/ ]+)$/)
+    .default("false")
+    .describe("false, true, a number of proxy hops, or comma-separated proxy addresses/CIDRs (behind a TLS proxy: cookies become Secure and client addresses come from X-Forwarded-For)"),
   LINK_CODE_TTL_HOURS: z.coerce
     .number()
     .int()
@@ -184,7 +190,48 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     const missing = zaloBot.find((k) => result.data[k] === undefined) ?? "ZALO_BOT_SECRET_TOKEN";
     throw new ConfigError(missing, `set together with ${zaloBotSet.join(", ")} (Zalo Bot needs both)`, undefined);
   }
+  if (result.data.SIMULATOR === "on") {
+    const why = deploymentReason(result.data);
+    if (why) throw new ConfigError("SIMULATOR", `off or auto in a deployment (${why}): the simulator lets anyone who reaches it speak as any chat user`, "on");
+  }
   return Object.freeze(result.data);
+}
+
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "::1", "localhost"]);
+
+/** Why this configuration is a deployment rather than a demo on one machine, or null. */
+function deploymentReason(c: { DATABASE_URL?: string | undefined; HOST: string; NODE_ENV?: string | undefined }): string | null {
+  if (c.DATABASE_URL) return "DATABASE_URL is set";
+  if (!LOOPBACK_HOSTS.has(c.HOST)) return `HOST is ${c.HOST}, not loopback`;
+  if (c.NODE_ENV === "production") return "NODE_ENV is production";
+  return null;
+}
+
+/**
+ * Whether the HTTP simulator is served: `on`, or `auto` on a demo install (embedded database,
+ * loopback HOST, not production). `parseConfig` already refused `on` in a deployment.
+ *
+ * @example
+ * simulatorEnabled(parseConfig({})) // true
+ * simulatorEnabled(parseConfig({ DATABASE_URL: "postgres://db/dondoc" })) // false
+ */
+export function simulatorEnabled(config: Config): boolean {
+  if (config.SIMULATOR === "off") return false;
+  return deploymentReason(config) === null;
+}
+
+/**
+ * TRUST_PROXY as Fastify's `trustProxy` option.
+ *
+ * @example
+ * trustProxy(parseConfig({ TRUST_PROXY: "1" })) // 1
+ */
+export function trustProxy(config: Config): boolean | number | string[] {
+  const v = config.TRUST_PROXY.trim();
+  if (v === "false") return false;
+  if (v === "true") return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v.split(",").map((a) => a.trim()).filter((a) => a !== "");
 }
 
 /** The variables and their descriptions, for `.env.example` and the README table. */

@@ -1,3 +1,3 @@
-export { deliveryRate, parseConfig, parseRates, describeConfig, ConfigError, configSchema } from "./config.ts";
+export { deliveryRate, simulatorEnabled, trustProxy, parseConfig, parseRates, describeConfig, ConfigError, configSchema } from "./config.ts";
 export type { Config, ConfigKey } from "./config.ts";
 export { loadConfig } from "./load.ts";

@@ -294,6 +294,9 @@ export interface LinkCode {
   orgId: string;
   personId: string;
   code: string;
+  /** The channel the code was issued for, or null for any. */
+  channel: Channel | null;
+  failedTries: number;
   expiresAt: Date;
   usedAt: Date | null;
   usedByIdentityId: string | null;

@@ -15,7 +15,7 @@ export type { UnitDef, UnitMention } from "./units.ts";
 export { NO_DEADLINE, findDeadline, findRotation, resolveDeadline } from "./deadline.ts";
 export type { Deadline, DeadlineContext, DeadlineKind, Period, Rotation } from "./deadline.ts";
 
-export { fold, foldWithMap, nfc, refCovers, sourceSlice } from "./text.ts";
+export { fold, foldWithMap, nfc, refCovers, safeLine, safeText, sourceSlice } from "./text.ts";
 export type { FoldedText } from "./text.ts";
 
 export { interpret } from "./intent.ts";
@@ -25,3 +25,5 @@ export { CONFIDENT, MARGIN, rankItems } from "./similarity.ts";
 export type { RankableItem, RankedItem } from "./similarity.ts";
 
 export { groupBy } from "./group-by.ts";
+export { decideAttempt } from "./backoff.ts";
+export type { AttemptDecision, AttemptPolicy, AttemptState } from "./backoff.ts";

@@ -62,7 +62,7 @@ export interface Interpretation {
   date: string | null;
   /** A date that was written but does not exist ("31/2"), as written: the app replies helpfully. */
   invalidDate: string | null;
-  /** Link code: 4–8 digits after dangky/đăng ký. */
+  /** Link code: 4–12 digits after dangky/đăng ký (spaces and dashes between groups allowed). */
   code: string | null;
   /** Yes/no answer to a confirmation question ("có", "đúng rồi", "ừ", "ok" / "không", "sai", "ko"). */
   answer: "yes" | "no" | null;
@@ -859,14 +859,14 @@ const STATUS_QUESTION_RE = rx(
 );
 const STATUS_WORD_RE = rx(R`tinh hinh|tien do|tinhhinh|tiendo|thong ke`);
 const REMIND_RE = rx(R`(?:hay|giup|nho|de nghi|can|bot|ban|ad)(?: \p{L}+){0,2}? (?:nhac|don doc)|gui (?:tin )?nhac(?: nho)?`);
-const LINK_RE = new RegExp(R`^(?:ma|ma so|ma kich hoat|ma dang ky|ma xac nhan|ma lien ket|code)(?: la)?(?: :)? ((?:\d+ ?){1,3})$`, "u");
+const LINK_RE = new RegExp(R`^(?:ma|ma so|ma kich hoat|ma dang ky|ma xac nhan|ma lien ket|code)(?: la)?(?: :)? ((?:\d+ ?){1,4})$`, "u");
 
-/** 4–8 digits from the tokens after a link command ("482913", "482 913", "482-913"). */
+/** 4–12 digits from the tokens after a link command ("482913", "4829 1375 0062", "482-913"). */
 function linkCode(toks: readonly Token[]): { code: string | null; length: number } {
   let digits = "";
   let n = 0;
   for (const t of toks) {
-    if (t.kind === "num" && /^[\d-]+$/.test(t.f) && (digits + t.f.replace(/-/g, "")).length <= 8) {
+    if (t.kind === "num" && /^[\d-]+$/.test(t.f) && (digits + t.f.replace(/-/g, "")).length <= 12) {
       digits += t.f.replace(/-/g, "");
       n++;
       continue;
@@ -877,7 +877,7 @@ function linkCode(toks: readonly Token[]): { code: string | null; length: number
     }
     break;
   }
-  return { code: digits.length >= 4 && digits.length <= 8 ? digits : null, length: n };
+  return { code: digits.length >= 4 && digits.length <= 12 ? digits : null, length: n };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1112,9 +1112,9 @@ function fromPhrases(out: Interpretation, core: Core, ctx: InterpretContext, who
   const lm = LINK_RE.exec(cs);
   if (lm?.[1]) {
     const code = lm[1].replace(/ /g, "");
-    return { ...out, intent: "link", code: code.length >= 4 && code.length <= 8 ? code : null };
+    return { ...out, intent: "link", code: code.length >= 4 && code.length <= 12 ? code : null };
   }
-  if (/^\d{6,8}$/.test(cs)) return { ...out, intent: "link", code: cs };
+  if (/^\d{6,12}$/.test(cs)) return { ...out, intent: "link", code: cs };
 
   const sig = signals(core);
   const question = QUESTION_RE.test(cs);

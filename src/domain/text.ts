@@ -130,3 +130,35 @@ export function refCovers(itemRef: string, ref: string): boolean {
   const asked = fold(ref);
   return item === asked || item.startsWith(`${asked}.`);
 }
+
+/**
+ * Characters that never belong in stored chat text, ids or names: NUL and the other C0/C1
+ * controls (tab and newline kept in text), lone surrogates (half an emoji: invalid UTF-16, which
+ * PostgreSQL refuses), the bidirectional overrides and isolates that make a line read backwards
+ * on the office's screen (U+202A–E, U+2066–9, U+200E/F, U+061C), and the other invisible format
+ * characters except the zero-width joiner inside emoji.
+ */
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * Text as it may be stored: NFC, unsafe characters out (see above), Windows line ends as "\n".
+ *
+ * @example
+ * safeText("bc 6\u0000 xong\u202e") // "bc 6 xong"
+ */
+export function safeText(text: string): string {
+  return text.replace(/\r\n?/g, "\n").replace(UNSAFE, "").normalize("NFC");
+}
+
+/**
+ * An id or a name as it may be stored: `safeText` on one line, spaces collapsed, trimmed and cut
+ * to `max` characters (never inside a surrogate pair). "" when nothing is left.
+ *
+ * @example
+ * safeLine("  Nguyễn\tVăn\u0000 An  ") // "Nguyễn Văn An"
+ */
+export function safeLine(text: string, max = 200): string {
+  const one = safeText(text).replace(/\s+/g, " ").trim();
+  return [...one].slice(0, max).join("").trim();
+}

@@ -5,7 +5,7 @@
 import multipart from "@fastify/multipart";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import type { Org, Person } from "../domain/entities.ts";
+import { CHANNELS, type Channel, type Org, type Person } from "../domain/entities.ts";
 import type { FailedDelivery } from "../app/ports.ts";
 import { BroadcastError, GroupBindingError, IntakeError, OrgSettingsError, type Broadcasts, type Groups, type Intake } from "../app/index.ts";
 import { DirectiveFileError, MAX_DIRECTIVE_FILE_BYTES, readDirectiveBuffer } from "../files/index.ts";
@@ -21,7 +21,8 @@ export interface OfficeApiDeps {
     orgId: string,
     personId: string,
     actor: string,
-  ): Promise<{ code: string; expiresAt: Date; instructions: string; messengerLink: string | null; person: Person } | null>;
+    options?: { channel?: Channel | null },
+  ): Promise<{ code: string; display: string; channel: Channel | null; expiresAt: Date; instructions: string; messengerLink: string | null; person: Person } | null>;
   broadcasts?: Broadcasts;
   /** The org's reminder policy and calendar (validated by the app). */
   settings?: {
@@ -86,6 +87,7 @@ const broadcastSchema = z
   .strict();
 const itemParams = z.object({ id: z.uuid(), itemId: z.uuid() });
 const threadsQuery = z.object({ kind: z.enum(["group"]).default("group") }).strict();
+const linkCodeSchema = z.object({ channel: z.enum(CHANNELS).nullable().optional() }).strict();
 const bindSchema = z.object({ unit: z.string().trim().min(1).max(200).nullable() }).strict();
 
 function parseOr400<T>(schema: z.ZodType<T>, value: unknown, reply: FastifyReply): T | undefined {
@@ -145,7 +147,7 @@ export function officeApi(deps: OfficeApiDeps) {
         return refuse(reply, error.status, error.code, error.messageVi, error.message);
       }
       if (error instanceof DirectiveFileError) {
-        return refuse(reply, error.code === "too_large" ? 413 : 400, error.code, error.messageVi, error.message);
+        return refuse(reply, error.status, error.code, error.messageVi, error.message);
       }
       const e = error as { statusCode?: number; code?: string; message?: string };
       if (e.statusCode === 413 || e.code === "FST_REQ_FILE_TOO_LARGE") {
@@ -230,11 +232,15 @@ export function officeApi(deps: OfficeApiDeps) {
     app.post("/api/persons/:id/link-codes", async (request, reply) => {
       const params = parseOr400(idParams, request.params, reply);
       if (!params) return reply;
+      const body = parseOr400(linkCodeSchema, request.body ?? {}, reply);
+      if (!body) return reply;
       const { org, actor } = caller(request);
-      const issued = deps.issueLinkCode ? await deps.issueLinkCode(org.id, params.id, actor) : null;
+      const issued = deps.issueLinkCode ? await deps.issueLinkCode(org.id, params.id, actor, { channel: body.channel ?? null }) : null;
       if (!issued) return refuse(reply, 404, "not_found", "Không tìm thấy cán bộ này.", "person not found");
       return reply.code(201).send({
         code: issued.code,
+        display: issued.display,
+        channel: issued.channel,
         expiresAt: issued.expiresAt.toISOString(),
         person: { id: issued.person.id, fullName: issued.person.fullName },
         instructions: issued.instructions,

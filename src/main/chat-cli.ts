@@ -54,6 +54,6 @@ export async function runLinkCode(config: Config, options: { person: string; org
     const conversation = createConversation({ store, clock: systemClock, linkCodeTtlHours: config.LINK_CODE_TTL_HOURS, messengerPage: config.MESSENGER_PAGE_ID ?? null });
     const issued = await conversation.issueLinkCode(orgId, person.id, "cli");
     if (!issued) throw new CliError("Không tạo được mã.", "could not issue a code");
-    return [`Mã liên kết cho ${person.fullName}: ${issued.code}`, issued.instructions].join("\n");
+    return [`Mã liên kết cho ${person.fullName}: ${issued.display}`, issued.instructions].join("\n");
   });
 }

@@ -10,12 +10,14 @@ import { DatabaseUnavailableError } from "../store/index.ts";
 import { DataDirLockedError } from "./data-lock.ts";
 import { runMigrate, runStart, runWeb, runWorker, runZalo } from "./processes.ts";
 import { runZaloLogin, ZaloSessionMissingError } from "./zalo.ts";
-import { ZaloCredentialsError, ZaloListenerLockedError } from "../../bots/zalo/index.ts";
 import { CliError, runImport, runParse, runToken, runUser } from "./intake-cli.ts";
 import { runInterpret, runLinkCode } from "./chat-cli.ts";
 import { runPlan } from "./plan-cli.ts";
 
 const exit = (code: number) => process.exit(code);
+
+// Files this process creates (the embedded database, login and token files, the Zalo session) are the owner's alone.
+process.umask(0o077);
 
 function config(): Config {
   return loadConfig();
@@ -31,9 +33,9 @@ function fail(error: unknown): never {
     error instanceof DatabaseUnavailableError ||
     error instanceof DataDirLockedError ||
     error instanceof CliError ||
-    error instanceof ZaloCredentialsError ||
     error instanceof ZaloSessionMissingError ||
-    error instanceof ZaloListenerLockedError
+    // The Zalo channel's own errors, known by code: zca-js is loaded only when Zalo is used.
+    (error instanceof Error && ["zalo_credentials", "zalo_listener_locked"].includes(String((error as { code?: unknown }).code)))
   ) {
     process.stderr.write(`${error.message}\n`);
     process.exit(1);

@@ -3,11 +3,12 @@
  * closer with the lifecycle and returns what the next block needs.
  */
 import { randomBytes } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as argon2 from "@node-rs/argon2";
 import { join } from "node:path";
-import { pino, type Logger as PinoLogger } from "pino";
-import { deliveryRate, type Config } from "../config/index.ts";
+import type { Logger as PinoLogger } from "pino";
+import { createLogger as createProcessLogger } from "./logging.ts";
+import { deliveryRate, simulatorEnabled, trustProxy, type Config } from "../config/index.ts";
 import type { ChannelGateway, Clock, Dispatch, HealthProbe } from "../app/ports.ts";
 import { createWebAuth, type PasswordHasher } from "../app/index.ts";
 import type { Channel } from "../domain/entities.ts";
@@ -27,14 +28,14 @@ import {
   waitForReady,
   type ReplySender,
 } from "../../jobs/index.ts";
-import { lockDataDir } from "./data-lock.ts";
+import { lockDataDir, secureDataDir } from "./data-lock.ts";
 import { webModules } from "./web-modules.ts";
 import type { Lifecycle } from "./lifecycle.ts";
 
 export const systemClock: Clock = { now: () => new Date() };
 
 export function createLogger(config: Config): PinoLogger {
-  return pino({ name: "dondoc", level: config.LOG_LEVEL });
+  return createProcessLogger(config.LOG_LEVEL);
 }
 
 export async function openDatabaseFor(
@@ -44,7 +45,7 @@ export async function openDatabaseFor(
 ): Promise<Database> {
   if (!config.DATABASE_URL) {
     const { mkdirSync } = await import("node:fs");
-    mkdirSync(config.DATA_DIR, { recursive: true });
+    mkdirSync(config.DATA_DIR, { recursive: true, mode: 0o700 });
     const unlock = lockDataDir(config.DATA_DIR);
     lifecycle.add("data-dir-lock", async () => unlock());
   }
@@ -52,6 +53,7 @@ export async function openDatabaseFor(
     databaseUrl: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
   });
+  if (!config.DATABASE_URL) secureDataDir(config.DATA_DIR);
   lifecycle.add("database", () => database.close());
   if (options.migrate) await database.migrate();
   return database;
@@ -102,6 +104,22 @@ async function bootstrapOfficeToken(
 }
 
 export const OFFICE_TOKEN_FILE = "office-token.txt";
+export const SIMULATOR_SECRET_FILE = "simulator-secret.txt";
+
+/**
+ * The simulator's per-install secret: made once, kept in DATA_DIR/simulator-secret.txt (owner
+ * only), sent by every simulator call in `X-Simulator-Secret`.
+ */
+export function simulatorSecret(config: Config): string {
+  const file = join(config.DATA_DIR, SIMULATOR_SECRET_FILE);
+  if (existsSync(file)) {
+    const saved = readFileSync(file, "utf8").trim();
+    if (saved.length >= 16) return saved;
+  }
+  const secret = randomBytes(24).toString("base64url");
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
 export const OFFICE_LOGIN_FILE = "office-login.txt";
 export const OFFICE_LOGIN = "vanphong";
 
@@ -177,10 +195,10 @@ export async function startWeb(
   ];
   const { store, intake, conversation, broadcasts, settings, groups } = appServices(database, config, deliveryProducer(config, lifecycle));
   const org = await ensureDefaultOrg(database, config, logger);
-  const simulator = config.SIMULATOR === "on" || (config.SIMULATOR === "auto" && !config.DATABASE_URL);
+  const simulator = simulatorEnabled(config);
   const messenger = messengerConfig(config);
   const channelPlugins = [];
-  if (simulator) channelPlugins.push(simulatorPlugin({ handler: conversation, orgId: org.id, clock: systemClock }));
+  if (simulator) channelPlugins.push(simulatorPlugin({ handler: conversation, orgId: org.id, clock: systemClock, secret: simulatorSecret(config) }));
   const zaloBot = zaloBotConfig(config);
   if (messenger || zaloBot) {
     // One inbound queue shared by the webhooks.
@@ -196,10 +214,11 @@ export async function startWeb(
   const app = await buildApp({
     logger,
     probes,
+    trustProxy: trustProxy(config),
     office: {
       intake,
       authenticate: (token) => store.access.byToken(token),
-      issueLinkCode: (orgId, personId, actor) => conversation.issueLinkCode(orgId, personId, actor),
+      issueLinkCode: (orgId, personId, actor, options) => conversation.issueLinkCode(orgId, personId, actor, options),
       failedDeliveries: (orgId) => store.outbound.failed(orgId, 200),
       broadcasts,
       settings,

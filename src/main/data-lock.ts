@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { chmodSync, closeSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 
 /**
@@ -42,4 +42,26 @@ export class DataDirLockedError extends Error {
     );
     this.name = "DataDirLockedError";
   }
+}
+
+/**
+ * The data directory holds the embedded database, the office's login and token files and the
+ * Zalo session: only its owner may read it. The directory becomes 0700 and everything in it
+ * 0600 (directories 0700); PGlite writes some files world-readable (pg_hba.conf 0666), and the
+ * process umask (0077, set at start) keeps new ones private.
+ */
+export function secureDataDir(dataDir: string): void {
+  const walk = (path: string, isDir: boolean) => {
+    try {
+      chmodSync(path, isDir ? 0o700 : 0o600);
+    } catch {
+      return; // a file removed meanwhile, or not ours: nothing to do
+    }
+    if (!isDir) return;
+    for (const entry of readdirSync(path, { withFileTypes: true })) {
+      if (entry.isSymbolicLink()) continue;
+      walk(join(path, entry.name), entry.isDirectory());
+    }
+  };
+  walk(dataDir, true);
 }

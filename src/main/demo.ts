@@ -41,9 +41,10 @@ export async function ensureDemoWard(store: Store, org: Org, logger: PinoLogger)
     const activated = await intake.activate(org.id, directive.id, "demo");
     const leader = await store.persons.create({ orgId: org.id, fullName: "Nguyễn Tiến Giang", roles: ["leader"] });
     await linkSimulator(store, org.id, leader.id, "lanhdao");
-    const [office] = await store.chats.personsWithRole(org.id, "office");
-    const officeId = office?.id ?? (await store.persons.create({ orgId: org.id, fullName: "Văn phòng Đảng ủy", roles: ["office"] })).id;
-    await linkSimulator(store, org.id, officeId, "vanphong");
+    // A demo person of its own: never the office user whose API token and web sign-in the first
+    // start wrote, so chatting as "vanphong" in the simulator is not acting as that account.
+    const office = await store.persons.create({ orgId: org.id, fullName: "Lê Thị Thu (cán bộ văn phòng, demo)", roles: ["office"] });
+    await linkSimulator(store, org.id, office.id, "vanphong");
     const assigned = new Set((await store.tracking.board(org.id)).map((r) => r.unit.id));
     for (const unit of await store.units.list(org.id)) {
       if (!assigned.has(unit.id)) continue;
@@ -66,11 +67,14 @@ export async function ensureDemoWard(store: Store, org: Org, logger: PinoLogger)
   return people;
 }
 
-/** What `dondoc start --demo` prints: who is who, and curl lines to chat. */
-export function demoInstructions(url: string, people: DemoPerson[]): string {
+/**
+ * What `dondoc start --demo` prints: who is who, and curl lines to chat (each carries the
+ * simulator's per-install secret, read from its file).
+ */
+export function demoInstructions(url: string, people: DemoPerson[], secretFile: string): string {
   const cadre = people.find((p) => p.role === "cadre" && p.unit === "Hội Cựu chiến binh") ?? people.find((p) => p.role === "cadre");
   const post = (sender: string, text: string) =>
-    `curl -s ${url}/api/simulator/messages -H 'content-type: application/json' -d '${JSON.stringify({ senderId: sender, text })}'`;
+    `curl -s ${url}/api/simulator/messages -H 'content-type: application/json' -H "X-Simulator-Secret: $(cat ${secretFile})" -d '${JSON.stringify({ senderId: sender, text })}'`;
   return [
     "",
     "dondoc demo ward — chat through the simulator:",

@@ -2,12 +2,14 @@
  * The composition roots: `dondoc start | web | worker | zalo | migrate`. Each builds real clients,
  * wires them, and owns signals and shutdown.
  */
+import { join, relative } from "node:path";
 import type { Config } from "../config/index.ts";
 import { assertRedisReachable } from "../../jobs/index.ts";
 import {
   createLogger,
   ensureDefaultOrg,
   openDatabaseFor,
+  SIMULATOR_SECRET_FILE,
   startWeb,
   startWorker,
 } from "./components.ts";
@@ -42,11 +44,13 @@ export async function runStart(config: Config, exit: Exit, options: { demo?: boo
     const database = await openDatabaseFor(config, lifecycle, { migrate: config.MIGRATE_ON_START });
     const org = await ensureDefaultOrg(database, config, logger);
     const people = options.demo ? await ensureDemoWard(createStore(database.db), org, logger) : [];
+    // Web first: the platforms' records of sends in doubt (Messenger echoes) must be heard before
+    // the worker decides whether to send again.
+    const { url, simulator } = await startWeb(config, lifecycle, logger, database);
     await startWorker(config, lifecycle, logger, database);
     // With a saved Zalo session the listener runs here too (the embedded database allows one process).
     if (await hasZaloSession(config)) await startZalo(config, lifecycle, logger, database, { orgId: org.id });
-    const { url, simulator } = await startWeb(config, lifecycle, logger, database);
-    if (options.demo && simulator) process.stdout.write(demoInstructions(url, people));
+    if (options.demo && simulator) process.stdout.write(demoInstructions(url, people, relative(process.cwd(), join(config.DATA_DIR, SIMULATOR_SECRET_FILE))));
   });
 }
 

@@ -8,16 +8,10 @@ import { deliveryRate, type Config } from "../config/index.ts";
 import type { Clock, Dispatch, Store } from "../app/ports.ts";
 import { createDelivery } from "../app/index.ts";
 import { createDeliveryQueue, createInboundQueue, createRedis, startDeliveryWorker } from "../../jobs/index.ts";
-import {
-  credentialStore,
-  needsQrAlert,
-  parseCredentialsKey,
-  runZaloListener,
-  zaloLogin,
-  ZaloCredentialsError,
-  type Scheduler,
-  type ZaloLoginFn,
-} from "../../bots/zalo/index.ts";
+import type { Scheduler, ZaloLoginFn } from "../../bots/zalo/index.ts";
+
+/** The Zalo channel, loaded when first used: zca-js and its dependencies hold ~20 MB a process without Zalo does not need. */
+const zaloChannel = () => import("../../bots/zalo/index.ts");
 import type { Database } from "../store/index.ts";
 import { appServices, deliveryProducer, systemClock } from "./components.ts";
 import type { Lifecycle } from "./lifecycle.ts";
@@ -36,6 +30,7 @@ export class ZaloSessionMissingError extends Error {
  * (never logged in), before anything else is opened.
  */
 export async function assertZaloSession(config: Config, account: string, clock: Clock = systemClock): Promise<void> {
+  const { credentialStore, parseCredentialsKey } = await zaloChannel();
   const store = credentialStore({ dataDir: config.DATA_DIR, account, key: parseCredentialsKey(config.ZALO_CREDENTIALS_KEY), clock });
   if (!(await store.load())) throw new ZaloSessionMissingError(store.path);
 }
@@ -48,7 +43,7 @@ export async function hasZaloSession(config: Config, account = "default"): Promi
     return true;
   } catch (err) {
     // A key that does not decrypt the session is a configuration error: say so instead of skipping.
-    if (err instanceof ZaloCredentialsError) throw err;
+    if (err instanceof (await zaloChannel()).ZaloCredentialsError) throw err;
     return false;
   }
 }
@@ -59,6 +54,7 @@ export async function hasZaloSession(config: Config, account = "default"): Promi
  */
 export async function alertOfficeOffZalo(deps: { store: Store; clock: Clock; dispatch?: Dispatch }, orgId: string, reason: string): Promise<string[]> {
   const { store, clock } = deps;
+  const { needsQrAlert } = await zaloChannel();
   const ids: string[] = [];
   for (const office of await store.chats.personsWithRole(orgId, "office")) {
     const other = (await store.chats.identitiesOfPerson(orgId, office.id)).find((i) => i.channel !== "zalo");
@@ -87,6 +83,7 @@ export interface StartZaloOptions {
 export async function startZalo(config: Config, lifecycle: Lifecycle, logger: PinoLogger, database: Database, options: StartZaloOptions) {
   const clock = options.clock ?? systemClock;
   const account = options.account ?? "default";
+  const { runZaloListener } = await zaloChannel();
   const dispatch = deliveryProducer(config, lifecycle);
   const { store, conversation } = appServices(database, config, dispatch);
   const connection = createRedis(config.REDIS_URL);
@@ -139,6 +136,7 @@ export async function startZalo(config: Config, lifecycle: Lifecycle, logger: Pi
 
 /** `dondoc zalo login`: prints the QR code, saves the session; returns the line to print. */
 export async function runZaloLogin(config: Config, options: { account?: string; print: (line: string) => void }): Promise<string> {
+  const { parseCredentialsKey, zaloLogin } = await zaloChannel();
   // Fail on a missing key before showing a QR code whose session could not be saved.
   parseCredentialsKey(config.ZALO_CREDENTIALS_KEY);
   const { uid, path } = await zaloLogin({

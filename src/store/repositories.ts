@@ -6,6 +6,7 @@ import { createHash, randomBytes, randomInt } from "node:crypto";
 import { and, arrayContains, asc, count, desc, eq, gt, gte, inArray, isNotNull, ne, type SQL, isNull, lt, lte, max, or, sql } from "drizzle-orm";
 import type { DeliveryRoute, Store } from "../app/ports.ts";
 import type { Channel, Delivery } from "../domain/entities.ts";
+import { decideAttempt } from "../domain/index.ts";
 import type { Db } from "./db.ts";
 import * as t from "./schema.ts";
 
@@ -1024,6 +1025,26 @@ export function createStore(db: Db): Store {
           .set({ status })
           .where(and(eq(t.outboundMessages.orgId, orgId), eq(t.outboundMessages.id, id)));
       },
+      async recordEchoes(orgId, channel, echoes, at) {
+        if (echoes.length === 0) return 0;
+        const result: unknown = await db.execute(sql`
+          with e as (
+            select * from unnest(${sql.param(echoes.map((e) => e.outboundMessageId))}::uuid[], ${sql.param(echoes.map((e) => e.externalMessageId))}::text[]) as e(id, mid)
+          ), valid as (
+            select distinct on (e.id) e.id, e.mid from e
+            join ${t.outboundMessages} o on o.id = e.id and o.org_id = ${orgId}
+            where not exists (select 1 from ${t.deliveries} d where d.outbound_message_id = e.id and d.outcome = 'sent')
+          ), ins as (
+            insert into ${t.deliveries} (org_id, outbound_message_id, channel, attempt, outcome, external_message_id, attempted_at)
+            select ${orgId}, id, ${channel}, 0, 'sent', mid, ${at.toISOString()} from valid
+            on conflict (outbound_message_id, attempt) do nothing
+            returning outbound_message_id
+          ), upd as (
+            update ${t.outboundMessages} set status = 'sent' where id in (select outbound_message_id from ins) returning id
+          )
+          select count(*)::int as n from upd`);
+        return (result as { rows: { n: number }[] }).rows[0]?.n ?? 0;
+      },
       async deliveries(orgId, outboundMessageId) {
         return db
           .select()
@@ -1093,40 +1114,61 @@ export function createStore(db: Db): Store {
     },
 
     links: {
-      async issue(input) {
+      async issue({ digits = 12, ...input }) {
         for (let attempt = 0; attempt < 20; attempt++) {
-          const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
+          let code = "";
+          while (code.length < digits) code += String(randomInt(0, 10));
           const [row] = await db
             .insert(t.linkCodes)
-            .values({ ...input, code })
+            .values({ ...input, channel: input.channel ?? null, code })
             .onConflictDoNothing({ target: [t.linkCodes.orgId, t.linkCodes.code] })
             .returning();
           if (row) return row;
         }
         throw new Error("links.issue: no free code after 20 tries");
       },
-      async redeem({ orgId, code, identityId, now }) {
+      async redeem({ orgId, code, identityId, channel, now }) {
         return db.transaction(async (tx) => {
+          const live = and(eq(t.linkCodes.orgId, orgId), eq(t.linkCodes.code, code), isNull(t.linkCodes.usedAt), gt(t.linkCodes.expiresAt, now), lt(t.linkCodes.failedTries, 3));
           // The update is the check: only one redeemer can flip used_at from null.
           const [used] = await tx
             .update(t.linkCodes)
             .set({ usedAt: now, usedByIdentityId: identityId })
-            .where(
-              and(
-                eq(t.linkCodes.orgId, orgId),
-                eq(t.linkCodes.code, code),
-                isNull(t.linkCodes.usedAt),
-                gt(t.linkCodes.expiresAt, now),
-              ),
-            )
+            .where(and(live, or(isNull(t.linkCodes.channel), eq(t.linkCodes.channel, channel))))
             .returning();
-          if (!used) return null;
+          if (!used) {
+            const [wrong] = await tx
+              .update(t.linkCodes)
+              .set({ failedTries: sql`${t.linkCodes.failedTries} + 1` })
+              .where(live)
+              .returning({ id: t.linkCodes.id });
+            return { refused: wrong ? ("wrong_channel" as const) : ("invalid" as const) };
+          }
           await tx
             .update(t.identities)
             .set({ personId: used.personId, linkedAt: now })
             .where(and(eq(t.identities.orgId, orgId), eq(t.identities.id, identityId)));
           return { personId: used.personId };
         });
+      },
+    },
+
+    limits: {
+      async take(key, now, policy) {
+        return db.transaction(async (tx) => {
+          await tx.insert(t.attemptCounters).values({ key, count: 0, windowStart: now }).onConflictDoNothing();
+          // Locked: a parallel attempt on the same key waits here, then sees this one's count.
+          const [row] = await tx.select().from(t.attemptCounters).where(eq(t.attemptCounters.key, key)).for("update");
+          const decision = decideAttempt(row ?? null, now, policy);
+          await tx.update(t.attemptCounters).set(decision.next).where(eq(t.attemptCounters.key, key));
+          return { allowed: decision.allowed, retryAt: decision.retryAt, count: decision.next.count };
+        });
+      },
+      async refund(key) {
+        await db.update(t.attemptCounters).set({ count: sql`greatest(${t.attemptCounters.count} - 1, 0)`, blockedUntil: null }).where(eq(t.attemptCounters.key, key));
+      },
+      async reset(key) {
+        await db.delete(t.attemptCounters).where(eq(t.attemptCounters.key, key));
       },
     },
 

@@ -493,6 +493,10 @@ export const linkCodes = pgTable(
       .notNull()
       .references(() => persons.id, { onDelete: "cascade" }),
     code: text().notNull(),
+    /** The channel the office issued it for, when it picked one: redeemed only there. */
+    channel: channel(),
+    /** Tries with this code from the wrong channel; at 3 the code is void. */
+    failedTries: integer().notNull().default(0),
     expiresAt: timestamp({ withTimezone: true }).notNull(),
     usedAt: timestamp({ withTimezone: true }),
     usedByIdentityId: uuid().references(() => identities.id, { onDelete: "set null" }),
@@ -534,3 +538,14 @@ export const webSessions = pgTable(
   },
   (t) => [index().on(t.accountId)],
 );
+
+/**
+ * Attempt counters (sign-in, link codes): one row per key ("signin:ip:…", "link:org:…"), read and
+ * written in one locked transaction, so parallel tries cannot slip past a limit.
+ */
+export const attemptCounters = pgTable("attempt_counters", {
+  key: text().primaryKey(),
+  count: integer().notNull().default(0),
+  windowStart: timestamp({ withTimezone: true }).notNull(),
+  blockedUntil: timestamp({ withTimezone: true }),
+});

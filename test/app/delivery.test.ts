@@ -152,7 +152,7 @@ describe("delivery through the Messenger gateway", () => {
       while (Date.now() < deadline) {
         const mid = graph.echoFor(`outbox:${message.id}`);
         if (mid) {
-          await conversation.recordEcho({ orgId, outboundMessageId: message.id, channel: "messenger", externalMessageId: mid });
+          await conversation.recordEchoes(orgId, "messenger", [{ outboundMessageId: message.id, externalMessageId: mid }]);
           return mid;
         }
         await new Promise((r) => setTimeout(r, 20));

@@ -21,6 +21,7 @@ import { buildApp } from "../../src/http/index.ts";
 import { webModules } from "../../src/main/web-modules.ts";
 import { createStore } from "../../src/store/index.ts";
 import { FakeClock } from "../fakes/clock.ts";
+import { SIM_SECRET, simHeaders } from "../support/simulator.ts";
 import { ARTIFACTS, launchBrowser } from "../support/browser.ts";
 import { createMigratedDatabase, type TestDatabase } from "../support/databases.ts";
 import { plainHasher } from "../support/web.ts";
@@ -62,7 +63,7 @@ describe("office pages in a browser", () => {
           board: createBoardView({ store, clock }),
         }),
       },
-      channelPlugins: [simulatorPlugin({ handler: conversation, orgId, clock })],
+      channelPlugins: [simulatorPlugin({ handler: conversation, orgId, clock, secret: SIM_SECRET })],
     });
     base = await app.listen({ host: "127.0.0.1", port: 0 });
     browser = await launchBrowser();
@@ -109,7 +110,7 @@ describe("office pages in a browser", () => {
     await store.persons.addMembership({ orgId, personId: cadre.id, unitId: ccb?.id ?? "" });
     const identity = await store.chats.upsertIdentity({ orgId, channel: "simulator", externalId: "ccb-sim" });
     await store.chats.linkIdentity(orgId, identity.id, cadre.id, clock.now());
-    const res = await fetch(`${base}/api/simulator/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ senderId: "ccb-sim", text: "bc 6.2 xong 245 hội viên <script>alert(1)</script>" }) });
+    const res = await fetch(`${base}/api/simulator/messages`, { method: "POST", headers: simHeaders(), body: JSON.stringify({ senderId: "ccb-sim", text: "bc 6.2 xong 245 hội viên <script>alert(1)</script>" }) });
     expect(res.status).toBe(200);
 
     await page.reload();

@@ -12,6 +12,7 @@ import { buildApp } from "../../src/http/index.ts";
 import { createStore } from "../../src/store/index.ts";
 import { simulatorPlugin } from "../../bots/simulator/index.ts";
 import { FakeClock } from "../fakes/clock.ts";
+import { SIM_SECRET, simHeaders } from "../support/simulator.ts";
 import { createMigratedDatabase, type TestDatabase } from "../support/databases.ts";
 
 const SEED = readFileSync(new URL("../fixtures/directives/20-seed-thong-bao-ket-luan-2020-06-05.md", import.meta.url), "utf8");
@@ -32,7 +33,7 @@ describe("chat through the simulator", () => {
   let seq = 0;
 
   async function send(senderId: string, text: string, extra: Record<string, string> = {}): Promise<SimReply[]> {
-    const res = await app.inject({ method: "POST", url: "/api/simulator/messages", payload: { senderId, text, messageId: `m-${++seq}`, ...extra } });
+    const res = await app.inject({ method: "POST", url: "/api/simulator/messages", headers: simHeaders(), payload: { senderId, text, messageId: `m-${++seq}`, ...extra } });
     expect(res.statusCode).toBe(200);
     return res.json<{ replies: SimReply[] }>().replies;
   }
@@ -70,7 +71,7 @@ describe("chat through the simulator", () => {
       logger: false,
       probes: [],
       office: { intake, authenticate: (t) => store.access.byToken(t), issueLinkCode: (o, p, a) => conversation.issueLinkCode(o, p, a) },
-      channelPlugins: [simulatorPlugin({ handler: conversation, orgId, clock })],
+      channelPlugins: [simulatorPlugin({ handler: conversation, orgId, clock, secret: SIM_SECRET })],
     });
     const office = await person("Chánh Văn phòng", ["office"], "vanphong");
     officeToken = `Bearer ${(await store.access.createToken({ orgId, personId: office.id })).token}`;
@@ -92,15 +93,17 @@ describe("chat through the simulator", () => {
     await store.persons.addMembership({ orgId, personId: cadre.id, unitId: await unitId("Đoàn TNCS Hồ Chí Minh") });
     const issued = await app.inject({ method: "POST", url: `/api/persons/${cadre.id}/link-codes`, headers: { authorization: officeToken } });
     expect(issued.statusCode).toBe(201);
-    const { code, instructions } = issued.json<{ code: string; instructions: string }>();
-    expect(code).toMatch(/^\d{6}$/);
-    expect(instructions).toContain(`/dangky ${code}`);
+    const { code, display, instructions } = issued.json<{ code: string; display: string; instructions: string }>();
+    expect(code).toMatch(/^\d{12}$/);
+    expect(display).toBe(code.replace(/(\d{4})(?=\d)/g, "$1 "));
+    expect(instructions).toContain(`/dangky ${display}`);
 
-    const wrong = code === "000000" ? "111111" : "000000";
+    const wrong = code === "000000000000" ? "111111111111" : "000000000000";
     for (let i = 0; i < 5; i++) expect(all(await send("zalo-doan", `/dangky ${wrong}`))).toMatch(/Mã không đúng hoặc đã hết hạn/);
     expect(all(await send("zalo-doan", `/dangky ${code}`))).toMatch(/sai mã quá 5 lần/);
     clock.advance(61 * 60_000);
-    expect(all(await send("zalo-doan", `Đăng ký ${code} ạ`))).toMatch(/Đã liên kết tài khoản với Phạm Minh Đức \(Đoàn TNCS Hồ Chí Minh\)/);
+    // Typed the way the instructions show it, grouped by four.
+    expect(all(await send("zalo-doan", `Đăng ký ${display} ạ`))).toMatch(/Đã liên kết tài khoản với Phạm Minh Đức \(Đoàn TNCS Hồ Chí Minh\)/);
     // Single use: another account cannot take the same code.
     expect(all(await send("zalo-khac", `/dangky ${code}`))).toMatch(/Mã không đúng/);
     clock.set("2020-06-20T01:00:00Z");
@@ -202,8 +205,8 @@ describe("chat through the simulator", () => {
     const target = await assignment("6.2", "Hội Liên hiệp Phụ nữ");
     const payload = { senderId: "canbo-2dv", text: "bc 6.2 đang làm 30%", messageId: "dup-1" };
     const [a, b] = await Promise.all([
-      app.inject({ method: "POST", url: "/api/simulator/messages", payload }),
-      app.inject({ method: "POST", url: "/api/simulator/messages", payload }),
+      app.inject({ method: "POST", url: "/api/simulator/messages", headers: simHeaders(), payload }),
+      app.inject({ method: "POST", url: "/api/simulator/messages", headers: simHeaders(), payload }),
     ]);
     expect([a?.statusCode, b?.statusCode]).toEqual([200, 200]);
     const counts = [a, b].map((r) => r?.json<{ replies: SimReply[] }>().replies.length ?? 0).sort();
@@ -250,7 +253,7 @@ describe("chat through the simulator", () => {
 
   it("refuses malformed simulator bodies with a 400", async () => {
     for (const payload of [{}, { senderId: "x" }, { text: "hi" }, { senderId: "", text: "x" }, { senderId: "x", text: "y", extra: 1 }]) {
-      const res = await app.inject({ method: "POST", url: "/api/simulator/messages", payload });
+      const res = await app.inject({ method: "POST", url: "/api/simulator/messages", headers: simHeaders(), payload });
       expect(res.statusCode).toBe(400);
       expect(res.json<{ message: string }>().message).toMatch(/không hợp lệ/);
     }

@@ -44,6 +44,10 @@ export interface DeliveredMessage {
   recipientId: string;
   messageId: string;
   metadata: string | undefined;
+  /** When the fake took it (ms since the epoch). */
+  at: number;
+  /** RESPONSE, UPDATE, … as the request said. */
+  messagingType: string;
 }
 
 /**
@@ -101,7 +105,7 @@ export async function startFakeGraph(options: { echoTo?: EchoTarget } = {}): Pro
     const n = requests.length;
     const deliver = (): SendResponse => {
       const answer = { recipient_id: body.recipient.id, message_id: `m_${n}` };
-      delivered.push({ recipientId: answer.recipient_id, messageId: answer.message_id, metadata: body.message.metadata });
+      delivered.push({ recipientId: answer.recipient_id, messageId: answer.message_id, metadata: body.message.metadata, at: Date.now(), messagingType: body.messaging_type });
       echoes?.add(answer.message_id, body);
       return answer;
     };

@@ -74,16 +74,17 @@ class Browser {
     );
   }
 
-  /** The import form as a browser sends it: multipart, the token in the action's query string. */
-  async upload(fields: Record<string, string>, file?: { bytes: Uint8Array; name: string }, options: { csrf?: boolean } = {}): Promise<Response> {
+  /** The import form as a browser sends it: multipart, the token as its first field (never in the URL). */
+  async upload(fields: Record<string, string>, file?: { bytes: Uint8Array; name: string }, options: { csrf?: boolean | "in_url" } = {}): Promise<Response> {
     const form = new FormData();
+    if (options.csrf !== false && options.csrf !== "in_url") form.append("_csrf", this.csrf);
     for (const [k, v] of Object.entries(fields)) form.append(k, v);
     form.append("file", new Blob(file ? [file.bytes] : []), file?.name ?? "");
     const body = new Response(form);
     return this.keep(
       await this.app.inject({
         method: "POST",
-        url: options.csrf === false ? "/directives" : `/directives?_csrf=${encodeURIComponent(this.csrf)}`,
+        url: options.csrf === "in_url" ? `/directives?_csrf=${encodeURIComponent(this.csrf)}` : "/directives",
         headers: { cookie: this.cookie, "content-type": body.headers.get("content-type") ?? "" },
         payload: Buffer.from(await body.arrayBuffer()),
       }),
@@ -165,10 +166,11 @@ describe("web: directives and the status board", () => {
     expect(theirs.body).not.toContain('class="button" href="/directives/new"');
   });
 
-  it("shows the import form with the CSRF token in the multipart action", async () => {
+  it("shows the import form with the CSRF token as its first field, never in the URL", async () => {
     const res = await office.get("/directives/new");
     expect(res.statusCode).toBe(200);
-    expect(res.body).toMatch(/<form[^>]+action="\/directives\?_csrf=[^"]+"[^>]+enctype="multipart\/form-data"/);
+    expect(res.body).toMatch(/<form[^>]+action="\/directives"[^>]+enctype="multipart\/form-data"><input type="hidden" name="_csrf" value="[^"]+">/);
+    expect(res.body).not.toContain("_csrf=");
     expect(res.body).toContain('<textarea id="text" name="text"');
     expect(res.body).toContain('type="file" name="file"');
   });
@@ -318,6 +320,9 @@ describe("web: directives and the status board", () => {
     const noTokenUpload = await office.upload({ text: SEED.replace("Ngày 05", "Ngày 06") }, undefined, { csrf: false });
     expect(noTokenUpload.statusCode).toBe(403);
     expect(noTokenUpload.body).toContain("Biểu mẫu đã hết hạn");
+    // The token in the URL (as the form used to send it) no longer counts.
+    const inUrl = await office.upload({ text: SEED.replace("Ngày 05", "Ngày 07") }, undefined, { csrf: "in_url" });
+    expect(inUrl.statusCode).toBe(403);
     expect((await store.directives.list(orgId)).length).toBe(2);
     expect((await store.directives.get(orgId, directiveId))?.items.find((i) => i.ref === "6.1")?.dueDate).toBe("2020-07-15");
   });

@@ -132,9 +132,10 @@ describe("office pages: people, groups, broadcasts, activity", () => {
   it("issues a link code with the Zalo instruction and the Messenger link as a QR code; the person then shows linked", async () => {
     const res = await office.post(`/people/${cadreId}/link-code`, {}, { csrfFrom: "/people" });
     expect(res.statusCode).toBe(200);
-    const code = /aria-label="Mã liên kết">(\d{6})</.exec(res.body)?.[1] ?? "";
-    expect(code).toMatch(/^\d{6}$/);
-    expect(res.body).toContain(`Nhắn <strong>/dangky ${code}</strong> cho tài khoản Zalo của Văn phòng`);
+    const shown = /aria-label="Mã liên kết">(\d{4} \d{4} \d{4})</.exec(res.body)?.[1] ?? "";
+    expect(shown).toMatch(/^\d{4} \d{4} \d{4}$/);
+    const code = shown.replace(/ /g, "");
+    expect(res.body).toContain(`Nhắn <strong>/dangky ${shown}</strong> cho tài khoản Zalo của Văn phòng`);
     expect(res.body).toContain("Hết hạn lúc <strong>08:02 23/06/2020</strong>");
     expect(res.body).toContain(`https://m.me/dondoc.phuong?ref=${code}`);
     expect(res.body).toContain('<img src="data:image/png;base64,');
@@ -238,7 +239,13 @@ describe("office pages: people, groups, broadcasts, activity", () => {
     expect(pending.body).toContain('<strong data-count="pending">2</strong>');
     expect(pending.body).toContain('<meta http-equiv="refresh" content="5">');
     expect(pending.body).toContain(`data-url="/broadcasts/${broadcastId}/progress.json"`);
-    expect(pending.body).toContain("setTimeout(tick,2000)");
+    // The live refresh is a script of the app's own (no inline script: the CSP forbids it).
+    expect(pending.body).toContain('<script src="/assets/broadcast-progress.js" defer></script>');
+    expect(pending.body).not.toMatch(/<script>/);
+    const script = await office.get("/assets/broadcast-progress.js");
+    expect(script.statusCode).toBe(200);
+    expect(script.headers["content-type"]).toContain("text/javascript");
+    expect(script.body).toContain("setTimeout(tick,2000)");
     const before = (await office.get(`/broadcasts/${broadcastId}/progress.json`)).json<{ counts: Record<string, number> }>();
     expect(before.counts).toEqual({ total: 2, sent: 0, failed: 0, pending: 2 });
 

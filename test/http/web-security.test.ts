@@ -16,7 +16,7 @@ import { createMigratedDatabase, type TestDatabase } from "../support/databases.
 import { plainHasher, WebClient } from "../support/web.ts";
 
 /** Reachable without signing in, on purpose. */
-const PUBLIC = [/^\/healthz$/, /^\/login$/, /^\/webhooks\//, /^\/api\/simulator\//, /^\/$/];
+const PUBLIC = [/^\/healthz$/, /^\/login$/, /^\/webhooks\//, /^\/api\/simulator\//, /^\/$/, /^\/assets\//];
 const ID = "00000000-0000-4000-8000-000000000000";
 
 describe("every route refuses who may not use it", () => {

@@ -1,7 +1,10 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { runDondoc } from "../support/cli.ts";
 import { TEST_REDIS_URL } from "../support/env.ts";
+import { simHeaders } from "../support/simulator.ts";
 import { useTempDirs } from "../support/temp-dirs.ts";
 
 const tempDir = useTempDirs("dondoc-chat-cli-");
@@ -38,6 +41,7 @@ describe("dondoc start --demo and link-code", () => {
   it("creates the demo ward once, chats through the simulator, and issues link codes", async () => {
     const cwd = tempDir();
     const env = { REDIS_URL: TEST_REDIS_URL, PORT: "0", QUEUE_PREFIX: `demo-${Date.now()}` };
+    const secret = () => readFileSync(join(cwd, "data", "simulator-secret.txt"), "utf8").trim();
     const first = runDondoc(["start", "--demo"], { cwd, env });
     const { url } = await first.waitForLog("web listening");
     const deadline = Date.now() + 5_000;
@@ -47,7 +51,7 @@ describe("dondoc start --demo and link-code", () => {
     expect(first.stdout()).toContain('"msg":"demo ward created"');
 
     const post = async (senderId: string, text: string) => {
-      const res = await fetch(`${String(url)}/api/simulator/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ senderId, text }) });
+      const res = await fetch(`${String(url)}/api/simulator/messages`, { method: "POST", headers: simHeaders(secret()), body: JSON.stringify({ senderId, text }) });
       expect(res.status).toBe(200);
       return ((await res.json()) as { replies: { text: string }[] }).replies.map((r) => r.text).join("\n");
     };
@@ -58,7 +62,7 @@ describe("dondoc start --demo and link-code", () => {
     // Link codes need the database to themselves on the embedded driver.
     const code = await run(["link-code", "--person", "Cán bộ Hội Nông dân"], cwd);
     expect(code.stderr).toBe("");
-    expect(code.stdout).toMatch(/^Mã liên kết cho Cán bộ Hội Nông dân: \d{6}\nNhắn cho trợ lý .*\/dangky \d{6}/);
+    expect(code.stdout).toMatch(/^Mã liên kết cho Cán bộ Hội Nông dân: \d{4} \d{4} \d{4}\nĐồng chí nhắn cho trợ lý .*\/dangky \d{4} \d{4} \d{4}/);
     const unknown = await run(["link-code", "--person", "Không Có Ai"], cwd);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr.trim()).toBe('Không tìm thấy cán bộ "Không Có Ai". / no person "Không Có Ai"');
@@ -67,7 +71,7 @@ describe("dondoc start --demo and link-code", () => {
     const again = await second.waitForLog("web listening");
     expect(second.stdout()).not.toContain('"msg":"demo ward created"');
     // The report of the first run is still there.
-    const res = await fetch(`${String(again.url)}/api/simulator/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ senderId: "lanhdao", text: "tinh hinh nv 6.2" }) });
+    const res = await fetch(`${String(again.url)}/api/simulator/messages`, { method: "POST", headers: simHeaders(secret()), body: JSON.stringify({ senderId: "lanhdao", text: "tinh hinh nv 6.2" }) });
     const text = ((await res.json()) as { replies: { text: string }[] }).replies.map((r) => r.text).join("\n");
     expect(text).toMatch(/Hội Cựu chiến binh · NV 6.2 .* hoàn thành/);
     expect(await second.stop()).toBe(0);

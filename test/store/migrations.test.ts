@@ -8,6 +8,7 @@ import { createTestDatabase, DRIVERS, type TestDatabase } from "../support/datab
 const EXPECTED_TABLES = [
   "api_tokens",
   "assignments",
+  "attempt_counters",
   "audit_log",
   "broadcasts",
   "deliveries",

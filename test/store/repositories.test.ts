@@ -342,18 +342,51 @@ describe.each(DRIVERS)("repositories on %s", (driver) => {
     const b = await store.chats.upsertIdentity({ orgId: org.id, channel: "messenger", externalId: "b" });
     const now = at("2020-06-20T01:00:00Z");
     const { code } = await store.links.issue({ orgId: org.id, personId: person.id, expiresAt: at("2020-06-23T01:00:00Z") });
-    expect(code).toMatch(/^\d{6}$/);
+    expect(code).toMatch(/^\d{12}$/);
     const results = await Promise.all([
-      store.links.redeem({ orgId: org.id, code, identityId: a.id, now }),
-      store.links.redeem({ orgId: org.id, code, identityId: b.id, now }),
+      store.links.redeem({ orgId: org.id, code, identityId: a.id, channel: "zalo", now }),
+      store.links.redeem({ orgId: org.id, code, identityId: b.id, channel: "messenger", now }),
     ]);
-    expect(results.filter((r) => r !== null)).toEqual([{ personId: person.id }]);
+    expect(results.filter((r) => "personId" in r)).toEqual([{ personId: person.id }]);
     const linked = [await store.chats.identity(org.id, "zalo", "a"), await store.chats.identity(org.id, "messenger", "b")];
     expect(linked.filter((i) => i?.personId === person.id)).toHaveLength(1);
 
     const late = await store.links.issue({ orgId: org.id, personId: person.id, expiresAt: at("2020-06-20T00:59:59Z") });
-    expect(await store.links.redeem({ orgId: org.id, code: late.code, identityId: b.id, now })).toBeNull();
-    expect(await store.links.redeem({ orgId: (await newOrg()).id, code, identityId: b.id, now })).toBeNull();
+    expect(await store.links.redeem({ orgId: org.id, code: late.code, identityId: b.id, channel: "messenger", now })).toEqual({ refused: "invalid" });
+    expect(await store.links.redeem({ orgId: (await newOrg()).id, code, identityId: b.id, channel: "messenger", now })).toEqual({ refused: "invalid" });
+  });
+
+  it("binds a link code to its channel: tries from another channel fail and void it after three", async () => {
+    const org = await newOrg();
+    const person = await store.persons.create({ orgId: org.id, fullName: "Lý Thị Mai", roles: ["cadre"] });
+    const zalo = await store.chats.upsertIdentity({ orgId: org.id, channel: "zalo", externalId: "z" });
+    const messenger = await store.chats.upsertIdentity({ orgId: org.id, channel: "messenger", externalId: "m" });
+    const now = at("2020-06-20T01:00:00Z");
+    const bound = await store.links.issue({ orgId: org.id, personId: person.id, expiresAt: at("2020-06-23T01:00:00Z"), channel: "zalo" });
+    expect(bound.channel).toBe("zalo");
+    expect(await store.links.redeem({ orgId: org.id, code: bound.code, identityId: messenger.id, channel: "messenger", now })).toEqual({ refused: "wrong_channel" });
+    expect(await store.links.redeem({ orgId: org.id, code: bound.code, identityId: zalo.id, channel: "zalo", now })).toEqual({ personId: person.id });
+
+    const second = await store.links.issue({ orgId: org.id, personId: person.id, expiresAt: at("2020-06-23T01:00:00Z"), channel: "zalo" });
+    for (let i = 0; i < 3; i++) expect(await store.links.redeem({ orgId: org.id, code: second.code, identityId: messenger.id, channel: "messenger", now })).toEqual({ refused: "wrong_channel" });
+    // Three wrong-channel tries void it, even on its own channel.
+    expect(await store.links.redeem({ orgId: org.id, code: second.code, identityId: zalo.id, channel: "zalo", now })).toEqual({ refused: "invalid" });
+  });
+
+  it("counts attempts atomically: 30 parallel takes on one key let exactly the hard limit through", async () => {
+    const now = at("2020-06-20T01:00:00Z");
+    const key = `test:${Math.random()}`;
+    const results = await Promise.all(Array.from({ length: 30 }, () => store.limits.take(key, now, { windowMs: 60_000, free: 10, hardLimit: 10 })));
+    expect(results.filter((r) => r.allowed)).toHaveLength(10);
+    // With backoff instead of a hard limit: the free ones, then one that sets a wait.
+    const soft = `test:${Math.random()}`;
+    const backoff = await Promise.all(Array.from({ length: 30 }, () => store.limits.take(soft, now, { windowMs: 60_000, free: 10, baseDelayMs: 1_000 })));
+    expect(backoff.filter((r) => r.allowed)).toHaveLength(10);
+    expect((await store.limits.take(soft, new Date(now.getTime() + 1_001), { windowMs: 60_000, free: 10, baseDelayMs: 1_000 })).allowed).toBe(true);
+    await store.limits.refund(key);
+    expect((await store.limits.take(key, now, { windowMs: 60_000, free: 10, hardLimit: 10 })).allowed).toBe(true);
+    // A new window starts again.
+    expect((await store.limits.take(key, new Date(now.getTime() + 60_000), { windowMs: 60_000, free: 10, hardLimit: 10 })).allowed).toBe(true);
   });
 
   it("lists the board of active directives only, finds people by role, and decides an extension once", async () => {

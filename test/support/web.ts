@@ -13,7 +13,11 @@ export const plainHasher: PasswordHasher = {
 
 export class WebClient {
   private cookies = new Map<string, string>();
-  constructor(private readonly app: FastifyInstance) {}
+  /** `address`: the client's IP as the server sees it (sign-in limits count per address). */
+  constructor(
+    private readonly app: FastifyInstance,
+    private readonly address = "127.0.0.1",
+  ) {}
 
   private remember(res: LightMyRequestResponse) {
     for (const c of res.cookies) {
@@ -27,7 +31,7 @@ export class WebClient {
   }
 
   async get(url: string): Promise<LightMyRequestResponse> {
-    const res = await this.app.inject({ method: "GET", url, headers: { cookie: this.cookieHeader() } });
+    const res = await this.app.inject({ method: "GET", url, remoteAddress: this.address, headers: { cookie: this.cookieHeader() } });
     this.remember(res);
     return res;
   }
@@ -39,7 +43,7 @@ export class WebClient {
     let token = options.csrf;
     if (token === undefined) token = csrfOf((await this.get(options.csrfFrom ?? url)).body);
     if (token) body.set("_csrf", token);
-    const res = await this.app.inject({ method: "POST", url, payload: body.toString(), headers: { cookie: this.cookieHeader(), "content-type": "application/x-www-form-urlencoded" } });
+    const res = await this.app.inject({ method: "POST", url, remoteAddress: this.address, payload: body.toString(), headers: { cookie: this.cookieHeader(), "content-type": "application/x-www-form-urlencoded" } });
     this.remember(res);
     return res;
   }

@@ -4,6 +4,8 @@
  * token on every form (@fastify/csrf-protection), office may change things, leaders only read.
  * Cadres do not sign in: they use chat.
  */
+import { readdirSync, readFileSync } from "node:fs";
+import { extname } from "node:path";
 import fastifyCookie from "@fastify/cookie";
 import fastifyCsrf from "@fastify/csrf-protection";
 import fastifyFormbody from "@fastify/formbody";
@@ -21,6 +23,12 @@ export const SESSION_COOKIE = "dondoc_sid";
 declare module "fastify" {
   interface FastifyRequest {
     webUser?: WebUser;
+    /** A multipart form's `_csrf` field, read by its handler (see `checkFormCsrf`). */
+    formCsrf?: string;
+  }
+  interface FastifyContextConfig {
+    /** A multipart route that checks the CSRF token itself, from its first form field. */
+    csrfInForm?: boolean;
   }
 }
 
@@ -67,9 +75,60 @@ export const csrfField = (csrf: string) => html`<input type="hidden" name="_csrf
 
 const PUBLIC = new Set(["/login"]);
 
-/** Only local paths: a crafted `next` cannot send a signed-in user elsewhere. */
-function safeNext(next: unknown): string {
-  return typeof next === "string" && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/directives";
+const TYPES: Record<string, string> = { ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml" };
+
+/** The pages' own scripts and styles (src/http/web/assets), read once; served from the app itself, never a CDN. */
+function loadAssets(): Map<string, { body: Buffer; type: string }> {
+  const dir = new URL("./assets/", import.meta.url);
+  const assets = new Map<string, { body: Buffer; type: string }>();
+  for (const name of readdirSync(dir)) {
+    const type = TYPES[extname(name)];
+    if (type) assets.set(name, { body: readFileSync(new URL(name, dir)), type });
+  }
+  return assets;
+}
+
+const HOME = "/directives";
+
+/**
+ * Only a path of this site: a crafted `next` cannot send a signed-in user elsewhere. Refused:
+ * anything with control characters, whitespace or backslashes (browsers drop tabs and read "\\"
+ * as "/", so "/\t/evil.example" would leave the site), and anything that does not resolve to this
+ * origin.
+ *
+ * @example
+ * safeNext("/directives/1/board?unit=2") // "/directives/1/board?unit=2"
+ * safeNext("/\t/evil.example/pwned") // "/directives"
+ */
+export function safeNext(next: unknown): string {
+  if (typeof next !== "string" || next.length > 2_000 || !next.startsWith("/")) return HOME;
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u0020\u007f-\u009f\\]|%(?:0[0-9a-f]|1[0-9a-f]|7f|5c)/i.test(next)) return HOME;
+  try {
+    const base = "http://dondoc.invalid";
+    const url = new URL(next, base);
+    if (url.origin !== base) return HOME;
+    return `${url.pathname}${url.search}${url.hash}`;
+  } catch {
+    return HOME;
+  }
+}
+
+/**
+ * The CSRF check for a multipart form, made by its handler once it has read the `_csrf` field
+ * (the form's first field, so nothing else is read before it): the token stays out of the URL.
+ * Throws the plugin's own CSRF error (the error page) when it does not pass.
+ */
+export function checkFormCsrf(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, token: string | undefined): void {
+  request.formCsrf = token ?? "";
+  let failure: Error | null = null;
+  let passed = false;
+  // The plugin's check is synchronous; its refusal goes to reply.send, caught here instead.
+  const probe = Object.create(reply, { send: { value: (err: unknown) => ((failure = err instanceof Error ? err : new Error(String(err))), probe) } }) as FastifyReply;
+  app.csrfProtection(request, probe, () => {
+    passed = true;
+  });
+  if (!passed) throw failure ?? new Error("CSRF check did not run");
 }
 
 function loginPage(request: FastifyRequest, reply: FastifyReply, next: string, err?: string, status = 200) {
@@ -100,14 +159,12 @@ export function webPages(deps: WebDeps): FastifyPluginAsync {
     await app.register(multipart, { limits: { files: 1, fileSize: deps.maxUploadBytes ?? 2 * 1_048_576, fields: 20 } });
     await app.register(fastifyCsrf, {
       cookieOpts: { path: "/", sameSite: "lax", httpOnly: true, secure: "auto" },
-      // Forms post `_csrf`; a multipart upload carries it in the query string.
+      // Forms post `_csrf` (a multipart form as its first field, read by the handler); never in the URL.
       getToken: (req) => {
         const body = req.body as Record<string, unknown> | undefined;
-        const query = req.query as Record<string, unknown> | undefined;
         const fromBody = body && typeof body._csrf === "string" ? body._csrf : undefined;
-        const fromQuery = query && typeof query._csrf === "string" ? query._csrf : undefined;
         const header = req.headers["x-csrf-token"];
-        return fromBody ?? fromQuery ?? (typeof header === "string" ? header : undefined);
+        return req.formCsrf ?? fromBody ?? (typeof header === "string" ? header : undefined);
       },
     });
 
@@ -130,13 +187,15 @@ export function webPages(deps: WebDeps): FastifyPluginAsync {
       const user = token ? await deps.auth.session(token) : null;
       if (user) request.webUser = user;
       const path = request.url.split("?")[0] ?? "";
-      if (PUBLIC.has(path) || user) return;
+      if (PUBLIC.has(path) || path.startsWith("/assets/") || user) return;
       if (request.method === "GET" || request.method === "HEAD") return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`);
       return reply.code(401).type("text/html; charset=utf-8").send(layout({ title: "Cần đăng nhập", user: null, csrf: "", body: html`<h1>Cần đăng nhập</h1><p><a href="/login">Đăng nhập</a> để tiếp tục.</p>` }));
     });
     // Every change carries the form's CSRF token…
     app.addHook("preHandler", (request, reply, done) => {
       if (request.method === "GET" || request.method === "HEAD") return done();
+      // Only a route that checks it from its form's first field skips this (multipart uploads).
+      if (request.routeOptions.config.csrfInForm && request.isMultipart()) return done();
       app.csrfProtection(request, reply, done);
     });
     // …and only office changes anything (leaders read).
@@ -160,12 +219,15 @@ export function webPages(deps: WebDeps): FastifyPluginAsync {
       const login = typeof body.login === "string" ? body.login : "";
       const password = typeof body.password === "string" ? body.password : "";
       try {
-        const { token, maxAgeSeconds } = await deps.auth.signIn(login, password);
+        const { token, maxAgeSeconds } = await deps.auth.signIn(login, password, request.ip);
         // Relative (Max-Age), so the browser's own clock decides, not ours.
         reply.setCookie(SESSION_COOKIE, token, { path: "/", httpOnly: true, sameSite: "lax", secure: "auto", maxAge: maxAgeSeconds });
         return reply.redirect(next, 303);
       } catch (err) {
-        if (err instanceof WebAuthError) return loginPage(request, reply, next, err.message, err.code === "locked" ? 429 : 401);
+        if (err instanceof WebAuthError) {
+          if (err.retryAfterSeconds) reply.header("retry-after", String(err.retryAfterSeconds));
+          return loginPage(request, reply, next, err.message, err.code === "locked" ? 429 : 401);
+        }
         throw err;
       }
     });
@@ -177,7 +239,14 @@ export function webPages(deps: WebDeps): FastifyPluginAsync {
       return reply.redirect("/login", 303);
     });
 
-    app.get("/", async (_request, reply) => reply.redirect("/directives"));
+    app.get("/", async (_request, reply) => reply.redirect(HOME));
+
+    const assets = loadAssets();
+    app.get("/assets/:name", async (request, reply) => {
+      const asset = assets.get((request.params as { name: string }).name);
+      if (!asset) return reply.code(404).type("text/plain; charset=utf-8").send("Không tìm thấy.");
+      return reply.header("cache-control", "public, max-age=3600").type(asset.type).send(asset.body);
+    });
 
     for (const module of deps.modules ?? []) await module(app);
   };

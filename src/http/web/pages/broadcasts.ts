@@ -8,7 +8,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { BroadcastError, type BroadcastRequest, type BroadcastView } from "../../../app/index.ts";
 import type { BroadcastKind, DeliveryOutcome } from "../../../domain/entities.ts";
 import type { PageDeps } from "../deps.ts";
-import { csrfField, html, isOffice, page, raw, userOf, type Html, type WebModule } from "../index.ts";
+import { csrfField, html, isOffice, page, userOf, type Html, type WebModule } from "../index.ts";
 import { CHANNEL_VI, formList, formText, UUID, viDateTime } from "./people.ts";
 
 const KIND_VI: Record<BroadcastKind, string> = { announcement: "Thông báo", remind: "Nhắc báo cáo", digest: "Bản tin tuần" };
@@ -95,16 +95,6 @@ function progressRows(view: BroadcastView) {
 }
 
 /** Polls progress.json every 2 s and rewrites the counts and rows (as text, never markup). */
-const PROGRESS_SCRIPT = `(function(){
-var box=document.getElementById("progress");if(!box)return;var url=box.getAttribute("data-url");
-function cell(tr,text,cls){var td=document.createElement("td");td.textContent=text;if(cls)td.className=cls;tr.appendChild(td);}
-function tick(){fetch(url,{credentials:"same-origin",headers:{accept:"application/json"}}).then(function(r){return r.ok?r.json():null}).then(function(d){
-if(!d)return;["total","sent","failed","pending"].forEach(function(k){var el=box.querySelector('[data-count="'+k+'"]');if(el)el.textContent=String(d.counts[k]);});
-var body=box.querySelector("tbody");if(body){while(body.firstChild)body.removeChild(body.firstChild);d.recipients.forEach(function(r){var tr=document.createElement("tr");tr.setAttribute("data-status",r.status);
-cell(tr,r.name);cell(tr,r.channel);cell(tr,r.statusText,"st-"+r.status);cell(tr,r.reason);cell(tr,r.at);body.appendChild(tr);});}
-var state=document.getElementById("progress-state");if(state)state.textContent=d.counts.pending>0?"Đang gửi…":"Đã xong.";
-if(d.counts.pending>0)setTimeout(tick,2000);}).catch(function(){setTimeout(tick,5000);});}
-setTimeout(tick,2000);})();`;
 
 /**
  * @example
@@ -242,7 +232,7 @@ ${view.text ? html`<div class="card" style="white-space:pre-wrap">${view.text}</
 ${rows.map((r) => html`<tr data-status="${r.status}"><td>${r.name}</td><td>${r.channel}</td><td class="st-${r.status}">${r.statusText}</td><td>${r.reason}</td><td>${r.at}</td></tr>`)}
 </tbody></table></div></div>
 <p><a href="/broadcasts">← Danh sách thông báo</a></p>
-${pending ? html`<script>${raw(PROGRESS_SCRIPT)}</script>` : ""}`,
+${pending ? html`<script src="/assets/broadcast-progress.js" defer></script>` : ""}`,
       });
     });
   };

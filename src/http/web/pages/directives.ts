@@ -9,7 +9,7 @@ import type { Directive, Item, ItemAssignee } from "../../../domain/entities.ts"
 import { localIso, viDate } from "../../../domain/time.ts";
 import { DirectiveFileError, directiveName, readDirectiveBuffer } from "../../../files/index.ts";
 import type { PageDeps } from "../deps.ts";
-import { csrfField, html, isOffice, page, raw, userOf, type Html, type WebModule } from "../index.ts";
+import { checkFormCsrf, csrfField, html, isOffice, page, raw, userOf, type Html, type WebModule } from "../index.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -130,7 +130,7 @@ export function directivePages(deps: PageDeps): WebModule {
       body: (csrf) => html`<p><a href="/directives">← Danh sách văn bản</a></p>
 <h1>Nhập văn bản mới</h1>
 ${office
-  ? html`<form class="card" method="post" action="/directives?_csrf=${encodeURIComponent(csrf)}" enctype="multipart/form-data">
+  ? html`<form class="card" method="post" action="/directives" enctype="multipart/form-data">${csrfField(csrf)}
 <p><label for="text">Dán nội dung văn bản (thông báo kết luận, kế hoạch, công văn…)</label><br>
 <textarea id="text" name="text" rows="16" style="width:100%" placeholder="Dán toàn bộ văn bản vào đây">${input.text ?? ""}</textarea></p>
 <p><label>Hoặc chọn tệp Word (.docx), .txt, .md — tối đa 2 MB<br>
@@ -256,13 +256,21 @@ ${directives.length === 0
 
     app.get("/directives/new", async (request, reply) => importForm(request, reply));
 
-    app.post("/directives", async (request, reply) => {
+    app.post("/directives", { config: { csrfInForm: true } }, async (request, reply) => {
       const user = userOf(request);
       let text = "";
       let file: { buffer: Buffer; name: string } | null = null;
       try {
         if (request.isMultipart()) {
+          let checked = false;
           for await (const part of request.parts()) {
+            // The form's first field is its CSRF token: nothing else is read before it passes.
+            if (!checked) {
+              const token = part.type === "field" && part.fieldname === "_csrf" && typeof part.value === "string" ? part.value : undefined;
+              checkFormCsrf(app, request, reply, token);
+              checked = true;
+              if (part.type === "field") continue;
+            }
             if (part.type === "file") {
               const buffer = await part.toBuffer();
               // A form sent without a chosen file still has an empty, unnamed file part.
@@ -274,6 +282,7 @@ ${directives.length === 0
               }
             }
           }
+          if (!checked) checkFormCsrf(app, request, reply, undefined);
         } else {
           text = field((request.body ?? {}) as Record<string, unknown>, "text") ?? "";
         }
@@ -283,7 +292,7 @@ ${directives.length === 0
       } catch (err) {
         // Keep a long paste out of the re-rendered form only when it is the problem.
         if (err instanceof IntakeError) return importForm(request, reply, { text: err.code === "too_long" ? "" : text, err: err.messageVi, status: err.status });
-        if (err instanceof DirectiveFileError) return importForm(request, reply, { text, err: err.messageVi, status: err.code === "too_large" ? 413 : 400 });
+        if (err instanceof DirectiveFileError) return importForm(request, reply, { text, err: err.messageVi, status: err.status });
         if ((err as { code?: string }).code === "FST_REQ_FILE_TOO_LARGE") {
           return importForm(request, reply, { text, err: "Tệp quá lớn (tối đa 2 MB). Hãy xóa bớt hình ảnh trong tệp hoặc dán phần nội dung văn bản.", status: 413 });
         }

@@ -204,10 +204,10 @@ ${qr ? html`<p><img src="${qr}" alt="Mã QR của đường dẫn Messenger" wid
         active: "people",
         body: html`<h1>Mã liên kết cho ${issued.person.fullName}</h1>
 <div class="card">
-<p style="font-size:2.2rem;letter-spacing:.3rem;font-weight:bold;margin:.2rem 0" aria-label="Mã liên kết">${issued.code}</p>
+<p style="font-size:2.2rem;letter-spacing:.3rem;font-weight:bold;margin:.2rem 0" aria-label="Mã liên kết">${issued.display}</p>
 <p>Hết hạn lúc <strong>${viDateTime(issued.expiresAt)}</strong>. Mã chỉ dùng được một lần.</p>
 <h2>Zalo</h2>
-<p>Nhắn <strong>/dangky ${issued.code}</strong> cho tài khoản Zalo của Văn phòng (trợ lý theo dõi nhiệm vụ) từ tài khoản Zalo của cán bộ.</p>
+<p>Nhắn <strong>/dangky ${issued.display}</strong> cho tài khoản Zalo của Văn phòng (trợ lý theo dõi nhiệm vụ) từ tài khoản Zalo của cán bộ.</p>
 ${messenger}
 <p><label>Tin nhắn gửi cán bộ (có thể sao chép)<br><textarea readonly rows="3" style="width:100%">${issued.instructions}</textarea></label></p>
 </div>
