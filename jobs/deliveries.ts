@@ -1,8 +1,8 @@
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
-import type { DeliveryRoute, Logger } from "../src/app/ports.ts";
-import type { DeliverOptions, DeliveryResult } from "../src/app/delivery.ts";
-import type { Channel } from "../src/domain/entities.ts";
+import type { DeliveryRoute, DispatchOptions, Logger } from "../src/app/index.ts";
+import type { DeliverOptions, DeliveryResult } from "../src/app/index.ts";
+import type { Channel } from "../src/domain/index.ts";
 import { groupBy } from "../src/domain/index.ts";
 import { createPacer } from "./pacer.ts";
 import { deliveryQueueName, jobId, type DeliveryJob } from "./queues.ts";
@@ -14,9 +14,15 @@ export const SWEEP_EVERY_MS = 15_000;
 export const DELIVERY_ATTEMPTS = 6;
 const BACKOFF = { type: "exponential", delay: 2_000, jitter: 0.5 } as const;
 
+/**
+ * BullMQ runs jobs without a priority before prioritized ones: replies carry none, everything
+ * else this one, so an answer overtakes a 10,000-message broadcast already queued.
+ */
+export const BULK_PRIORITY = 10;
+
 /** Hands outbox messages to their channel's queue (bulk adds, deterministic job ids). */
 export interface DeliveryQueue {
-  dispatch(routes: DeliveryRoute[]): Promise<void>;
+  dispatch(routes: DeliveryRoute[], options?: DispatchOptions): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -36,25 +42,28 @@ export function createDeliveryQueue(connection: Redis, prefix: string): Delivery
     return q;
   };
   return {
-    async dispatch(routes) {
-      for (const [channel, list] of groupBy(routes, (r) => r.channel)) {
-        for (let i = 0; i < list.length; i += 500) {
-          await queueFor(channel).addBulk(
-            list.slice(i, i + 500).map((r) => ({
+    async dispatch(routes, options = {}) {
+      const reply = options.priority === "reply";
+      // One addBulk per channel, whatever the count: the jobs are queued in one round trip each.
+      await Promise.all(
+        [...groupBy(routes, (r) => r.channel)].map(([channel, list]) =>
+          queueFor(channel).addBulk(
+            list.map((r) => ({
               name: "deliver",
-              data: { orgId: r.orgId, outboundMessageId: r.id },
+              data: { orgId: r.orgId, outboundMessageId: r.id, ...(reply ? { reply: true } : {}) },
               opts: {
                 // One job per outbox message: the sweep or a second dispatch cannot queue it twice.
                 jobId: jobId("delivery", r.id),
+                ...(reply ? {} : { priority: BULK_PRIORITY }),
                 attempts: DELIVERY_ATTEMPTS,
                 backoff: BACKOFF,
                 removeOnComplete: { count: 2_000 },
                 removeOnFail: { count: 5_000 },
               },
             })),
-          );
-        }
-      }
+          ),
+        ),
+      );
     },
     async close() {
       await Promise.all([...queues.values()].map((q) => q.close()));
@@ -84,16 +93,19 @@ export interface DeliveryWorkerOptions {
  * with backoff and jitter), a permanent one throws `UnrecoverableError`, a send in doubt waits
  * for the channel's own record (delayed, not counted as a try).
  */
-export function createDeliveryProcessor(deps: Pick<DeliveryWorkerOptions, "deliver" | "queue" | "routes"> & { pace?: <T>(send: () => Promise<T>) => Promise<T> }) {
+export function createDeliveryProcessor(deps: Pick<DeliveryWorkerOptions, "deliver" | "queue" | "routes"> & { pace?: (lane: "reply" | "bulk") => <T>(send: () => Promise<T>) => Promise<T> }) {
   return async (job: Job<DeliveryJob>, token?: string): Promise<string> => {
     const { orgId, outboundMessageId } = job.data;
     const finalTry = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    const result = await deps.deliver(orgId, outboundMessageId, { finalTry, ...(deps.pace ? { pace: deps.pace } : {}) });
+    const pace = deps.pace?.(job.data.reply ? "reply" : "bulk");
+    const result = await deps.deliver(orgId, outboundMessageId, { finalTry, ...(pace ? { pace } : {}) });
     if (result.fallbackId) await deps.queue.dispatch(await deps.routes(orgId, [result.fallbackId]));
     switch (result.status) {
       case "retry":
         throw new Error(result.detail ?? "transient delivery failure");
       case "in_doubt":
+      case "later":
+        // Not a try: waiting for the channel's echo, or for the end of quiet hours.
         await job.moveToDelayed(Date.now() + (result.retryInMs ?? 1_000), token);
         throw new DelayedError();
       case "failed":
@@ -116,7 +128,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): Worker<Deli
   const lockMs = options.lockMs ?? 10_000;
   const worker = new Worker<DeliveryJob>(
     deliveryQueueName(options.channel),
-    createDeliveryProcessor({ deliver: options.deliver, queue: options.queue, routes: options.routes, pace: (send) => pacer.run(send) }),
+    createDeliveryProcessor({ deliver: options.deliver, queue: options.queue, routes: options.routes, pace: (lane) => (send) => pacer.run(send, { lane }) }),
     {
       connection: options.connection,
       prefix: options.prefix,

@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import type { Clock } from "../src/app/ports.ts";
+import type { Clock } from "../src/app/index.ts";
 
 /** How often the worker beats, and how long a beat counts. */
 export const HEARTBEAT_EVERY_MS = 15_000;

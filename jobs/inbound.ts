@@ -1,12 +1,7 @@
 import { Queue, type Job } from "bullmq";
 import type { Redis } from "ioredis";
-import type { InboundQueue, Reply } from "../src/app/ports.ts";
-import type { Channel } from "../src/domain/entities.ts";
-import { groupBy } from "../src/domain/index.ts";
+import type { InboundQueue, Reply } from "../src/app/index.ts";
 import { jobId, type QueuePayloads } from "./queues.ts";
-
-/** Sends a channel's replies (a bot's send path, wired in src/main). */
-export type ReplySender = (orgId: string, replies: Reply[]) => Promise<void>;
 
 /**
  * The producer webhooks use: one job per stored message, its id derived from the message, so a
@@ -37,21 +32,13 @@ export function createInboundQueue(connection: Redis, prefix: string): InboundQu
 }
 
 /**
- * The processor: interpret and answer the stored message, then hand the replies to the
- * channel's sender. Thin: the use case and the bot do the work.
+ * The processor: interpret and answer the stored message. Thin: the conversation writes its
+ * replies to the outbox and hands them to the delivery queues (replies first), like every other
+ * message dondoc sends.
  */
-export function createInboundProcessor(deps: {
-  process(orgId: string, inboundMessageId: string): Promise<Reply[]>;
-  senders: Partial<Record<Channel, ReplySender>>;
-}) {
+export function createInboundProcessor(deps: { process(orgId: string, inboundMessageId: string): Promise<Reply[]> }) {
   return async (job: Job<QueuePayloads["inbound"]>): Promise<number> => {
     const { orgId, inboundMessageId } = job.data;
-    const replies = await deps.process(orgId, inboundMessageId);
-    for (const [channel, list] of groupBy(replies, (r) => r.channel)) {
-      const send = deps.senders[channel];
-      if (!send) throw new Error(`no sender for channel ${channel}`);
-      await send(orgId, list);
-    }
-    return replies.length;
+    return (await deps.process(orgId, inboundMessageId)).length;
   };
 }

@@ -12,8 +12,7 @@ export {
   waitForReady,
 } from "./redis.ts";
 export { createInboundQueue, createInboundProcessor } from "./inbound.ts";
-export type { ReplySender } from "./inbound.ts";
-export { createDeliveryQueue, createDeliveryProcessor, startDeliveryWorker, DELIVERY_ATTEMPTS, SWEEP_EVERY_MS } from "./deliveries.ts";
+export { BULK_PRIORITY, createDeliveryQueue, createDeliveryProcessor, startDeliveryWorker, DELIVERY_ATTEMPTS, SWEEP_EVERY_MS } from "./deliveries.ts";
 export type { DeliveryQueue, DeliveryWorkerOptions } from "./deliveries.ts";
 export { createPacer } from "./pacer.ts";
 export type { Pacer } from "./pacer.ts";

@@ -39,8 +39,12 @@ return string.format('%.0f', tonumber(oldest[2]) + 1000000 - now + 1)
 `;
 
 export interface Pacer {
-  /** Waits, then calls `send` in the same tick as the last check (nothing can run in between). */
-  run<T>(send: () => Promise<T>): Promise<T>;
+  /**
+   * Waits, then calls `send` in the same tick as the last check (nothing can run in between).
+   * `lane: "reply"` skips the evenly spaced slots (the bulk sends queued ahead claimed them) and
+   * waits only for room in the sliding second, so an answer is not held behind a broadcast.
+   */
+  run<T>(send: () => Promise<T>, options?: { lane?: "reply" | "bulk" }): Promise<T>;
   /** Sends per second this pacer allows. */
   readonly rate: number;
 }
@@ -70,8 +74,8 @@ export function createPacer(
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const pacer: Pacer = {
     rate: perSecond,
-    async run(send) {
-      await claimAndAdmit();
+    async run(send, runOptions = {}) {
+      await claimAndAdmit(runOptions.lane === "reply");
       for (;;) {
         const now = performance.now();
         while (recent.length > 0 && now - (recent[0] ?? 0) >= 1_000) recent.shift();
@@ -85,9 +89,11 @@ export function createPacer(
   };
   return pacer;
 
-  async function claimAndAdmit() {
-      const waitUs = Number(await redis.eval(CLAIM, 1, key, String(intervalUs)));
-      if (waitUs > 500) await sleep(waitUs / 1000);
+  async function claimAndAdmit(reply: boolean) {
+      if (!reply) {
+        const waitUs = Number(await redis.eval(CLAIM, 1, key, String(intervalUs)));
+        if (waitUs > 500) await sleep(waitUs / 1000);
+      }
       const member = `${token}-${seq++}`;
       for (;;) {
         const again = Number(await redis.eval(ADMIT, 1, windowKey, String(perWindow), member));

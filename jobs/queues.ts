@@ -1,9 +1,11 @@
-import type { Channel } from "../src/domain/entities.ts";
+import type { Channel } from "../src/domain/index.ts";
 
 /** One outbox message to hand to its channel. */
 export interface DeliveryJob {
   orgId: string;
   outboundMessageId: string;
+  /** A reply to someone who just wrote: it skips the paced slots of bulk sends (the per-second limit still holds). */
+  reply?: boolean;
 }
 
 /**

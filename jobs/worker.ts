@@ -1,9 +1,9 @@
 import { Queue, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
-import type { Clock, DeliveryRoute, Logger, Reply } from "../src/app/ports.ts";
-import type { DeliverOptions, DeliveryResult } from "../src/app/delivery.ts";
-import type { Channel } from "../src/domain/entities.ts";
-import { createInboundProcessor, type ReplySender } from "./inbound.ts";
+import type { Clock, DeliveryRoute, Logger, Reply } from "../src/app/index.ts";
+import type { DeliverOptions, DeliveryResult } from "../src/app/index.ts";
+import type { Channel } from "../src/domain/index.ts";
+import { createInboundProcessor } from "./inbound.ts";
 import { createDeliveryQueue, startDeliveryWorker, SWEEP_EVERY_MS, type DeliveryQueue } from "./deliveries.ts";
 import { createHeartbeatProcessor, HEARTBEAT_EVERY_MS } from "./heartbeat.ts";
 import { jobId, type QueueName, type QueuePayloads } from "./queues.ts";
@@ -17,10 +17,8 @@ export interface WorkerDeps {
   prefix: string;
   clock: Clock;
   logger: Logger;
-  /** Interprets and answers a stored inbound message (the conversation use case). */
+  /** Interprets and answers a stored inbound message (the conversation use case, which queues its replies). */
   processInbound(orgId: string, inboundMessageId: string): Promise<Reply[]>;
-  /** How each channel sends replies. */
-  senders: Partial<Record<Channel, ReplySender>>;
   /** Delivers one outbox message through its channel (the delivery use case). */
   deliver?(orgId: string, outboundMessageId: string, options: DeliverOptions): Promise<DeliveryResult>;
   /** The channel of each outbox message (which queue takes it). */
@@ -72,7 +70,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
       clock: deps.clock,
       prefix: deps.prefix,
     }),
-    inbound: createInboundProcessor({ process: (orgId, id) => deps.processInbound(orgId, id), senders: deps.senders }),
+    inbound: createInboundProcessor({ process: (orgId, id) => deps.processInbound(orgId, id) }),
     reminders: async (job: Job<QueuePayloads["reminders"]>) => {
       if (!deps.reminders) return "no planner";
       if (job.data.kind === "plan") {

@@ -1,18 +1,20 @@
-import type { ChannelGateway, DeliveryAttempt } from "../../src/app/ports.ts";
-import type { DeliveryOutcome } from "../../src/domain/entities.ts";
+import type { ChannelGateway, DeliveryAttempt } from "../../src/app/index.ts";
+import type { DeliveryOutcome } from "../../src/domain/index.ts";
 import { outboxMetadata } from "./normalize.ts";
-import { buildSendRequest, isWindowOpen, sendWithRetry, type GraphConfig, type SendOutcome } from "./send.ts";
+import { buildSendRequest, isWindowOpen, sendOnce, type GraphConfig, type SendOutcome } from "./send.ts";
 
 export interface MessengerGatewayDeps {
   graph: GraphConfig;
-  /** The platform id of an outbound message already delivered (its echo arrived), or null. */
-  deliveredId(orgId: string, outboundMessageId: string): Promise<string | null>;
-  sleep?: (ms: number) => Promise<void>;
   /** How long an echo of an interrupted send may take to arrive (default 10 s). */
   confirmWithinMs?: number;
 }
 
-function outcomeOf(o: SendOutcome, last: boolean): DeliveryOutcome {
+/**
+ * One Send API call as the ledger records it. Transient failures are the delivery queue's to
+ * retry (with backoff); a timeout is in doubt — the message may have gone out — so it stays
+ * `sending`, and the next try first waits for the echo carrying our outbox id.
+ */
+function outcomeOf(o: SendOutcome): DeliveryOutcome {
   if (o.ok) return "sent";
   switch (o.kind) {
     case "window_closed":
@@ -20,11 +22,11 @@ function outcomeOf(o: SendOutcome, last: boolean): DeliveryOutcome {
     case "unreachable":
       return "unreachable";
     case "slow_down":
-      return last ? "rate_limited" : "retrying";
+      return "rate_limited";
     case "retry":
-    case "timeout":
-      // Still transient after the quick retries: the delivery queue tries again with backoff.
       return "retrying";
+    case "timeout":
+      return "sending";
     default:
       return "failed";
   }
@@ -32,11 +34,12 @@ function outcomeOf(o: SendOutcome, last: boolean): DeliveryOutcome {
 
 /**
  * Messenger's send side: the 24-hour window decides what may go; replies go as RESPONSE, our own
- * messages as UPDATE; retries and error classes come from send.ts; our outbox id rides in
- * `metadata` so a timed-out send is not sent twice.
+ * messages as UPDATE; error classes come from send.ts; one call per try (the delivery queue
+ * retries); our outbox id rides in `metadata`, so a timed-out send is confirmed by its echo
+ * rather than sent twice.
  *
  * @example
- * const gateway = messengerGateway({ graph, deliveredId: (o, id) => conversation.deliveredId(o, id) });
+ * const gateway = messengerGateway({ graph });
  */
 export function messengerGateway(deps: MessengerGatewayDeps): ChannelGateway {
   return {
@@ -54,23 +57,16 @@ export function messengerGateway(deps: MessengerGatewayDeps): ChannelGateway {
         { text: input.text, ...(input.choices ? { quickReplies: input.choices } : {}) },
         { messagingType: input.kind === "response" ? "RESPONSE" : "UPDATE", metadata: outboxMetadata(input.outboundMessageId) },
       );
-      const { outcome: final, attempts } = await sendWithRetry(deps.graph, request, {
-        ...(deps.sleep ? { sleep: deps.sleep } : {}),
-        findEcho: () => deps.deliveredId(input.orgId, input.outboundMessageId),
-      });
-      const rows = attempts.map(({ attempt, outcome }, i): DeliveryAttempt => ({
-        attempt,
-        outcome: outcomeOf(outcome, i === attempts.length - 1 && !final.ok),
+      const outcome = await sendOnce(deps.graph, request);
+      const attempt: DeliveryAttempt = {
+        attempt: 1,
+        outcome: outcomeOf(outcome),
         externalMessageId: outcome.ok ? outcome.messageId : null,
         errorCode: outcome.ok ? null : `${outcome.code ?? outcome.kind}${outcome.subcode ? `/${outcome.subcode}` : ""}`,
         errorMessage: outcome.ok ? null : outcome.message,
         needsOffice: !outcome.ok && outcome.kind === "token",
-      }));
-      // A timed-out send the platform delivered anyway (its echo arrived): sent, not sent again.
-      if (final.ok && !attempts[attempts.length - 1]?.outcome.ok) {
-        rows.push({ attempt: attempts.length + 1, outcome: "sent", externalMessageId: final.messageId, errorMessage: "xác nhận qua echo sau khi hết thời gian chờ" });
-      }
-      return rows;
+      };
+      return [attempt];
     },
   };
 }

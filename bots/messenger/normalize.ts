@@ -1,4 +1,4 @@
-import type { IncomingMessage } from "../../src/app/ports.ts";
+import type { IncomingMessage } from "../../src/app/index.ts";
 import type { MessagingItem, MessengerWebhookBody } from "./types.ts";
 
 /** What one webhook body holds for dondoc: people's messages, and echoes of our own sends. */

@@ -308,69 +308,6 @@ export async function sendOnce(cfg: GraphConfig, request: SendRequest): Promise<
 }
 
 /**
- * One call of a retry sequence and what came of it.
- *
- * @example
- * const a: Attempt = { attempt: 1, outcome: { ok: false, kind: "retry", code: 1200, subcode: null, message: "(#1200) Temporary send message failure" } };
- */
-export interface Attempt {
-  attempt: number;
-  outcome: SendOutcome;
-}
-
-const RETRYABLE: ReadonlySet<SendFailureKind> = new Set(["retry", "timeout", "slow_down"]);
-
-function defaultSleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/**
- * Sends, retrying `retry` and `timeout` with exponential backoff and jitter (wait before attempt
- * n+1 = base·2^(n−1) plus up to half of that at random; base 500 ms) and `slow_down` the same way
- * from a longer base (30 s); at most `maxAttempts` calls (default 5). Never retries
- * `window_closed`, `unreachable`, `token` or `invalid`. The Send API has no idempotency key, so
- * after a `timeout` it waits, then asks `findEcho(metadata)` whether the platform delivered the
- * message anyway (an echo carrying our metadata arrived): if so it returns that message id as
- * success instead of sending twice. A `findEcho` that throws counts as "no echo" (a duplicate
- * reminder is better than a lost one). A final `timeout` is ambiguous: the echo may still come.
- *
- * @example
- * const { outcome, attempts } = await sendWithRetry(cfg, request, { findEcho: (metadata) => echoes.messageIdFor(metadata) });
- * for (const a of attempts) await recordAttempt(a);
- */
-export async function sendWithRetry(
-  cfg: GraphConfig,
-  request: SendRequest,
-  opts: {
-    maxAttempts?: number;
-    baseDelayMs?: number;
-    slowDownMs?: number;
-    sleep?: (ms: number) => Promise<void>;
-    random?: () => number;
-    findEcho?: (metadata: string) => Promise<string | null>;
-  } = {},
-): Promise<{ outcome: SendOutcome; attempts: Attempt[] }> {
-  const maxAttempts = Math.max(1, opts.maxAttempts ?? 5);
-  const baseDelayMs = opts.baseDelayMs ?? 500;
-  const slowDownMs = opts.slowDownMs ?? 30_000;
-  const sleep = opts.sleep ?? defaultSleep;
-  const random = opts.random ?? Math.random;
-  const metadata = request.message.metadata;
-  const attempts: Attempt[] = [];
-  for (let attempt = 1; ; attempt++) {
-    const outcome = await sendOnce(cfg, request);
-    attempts.push({ attempt, outcome });
-    if (outcome.ok || !RETRYABLE.has(outcome.kind) || attempt >= maxAttempts) return { outcome, attempts };
-    const backoff = (outcome.kind === "slow_down" ? slowDownMs : baseDelayMs) * 2 ** (attempt - 1);
-    await sleep(Math.round(backoff + (random() * backoff) / 2));
-    if (outcome.kind === "timeout" && opts.findEcho && metadata !== undefined) {
-      const echoed = await opts.findEcho(metadata).catch(() => null);
-      if (echoed) return { outcome: { ok: true, messageId: echoed }, attempts };
-    }
-  }
-}
-
-/**
  * The standard 24-hour window: true when the person's last message, tap, reaction or referral
  * was less than 24 h before `now`. Never written to us (null) → closed.
  *

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance } from "fastify";
-import type { InboundHandler, InboundQueue } from "../../src/app/ports.ts";
+import type { InboundHandler, InboundQueue } from "../../src/app/index.ts";
 import { normalize } from "./normalize.ts";
 
 export interface MessengerWebhookDeps {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { IncomingMessage } from "../../src/app/ports.ts";
+import type { IncomingMessage } from "../../src/app/index.ts";
 import type { SimulatorRequest } from "./types.ts";
 
 /**

@@ -1,22 +1,10 @@
-import type { ChannelGateway, Reply } from "../../src/app/ports.ts";
+import type { ChannelGateway } from "../../src/app/index.ts";
 
 /**
- * The simulator "sends" by answering in the HTTP response: no window, no rate limit, nothing can
- * fail. The bot's message id is derived from the outbox id, so a later reply quoting it finds
- * the item the bot was talking about.
- */
-export function simulatorMessageId(reply: Reply): string {
-  return `bot-${reply.outboundMessageId}`;
-}
-
-/** Every message may go now on the simulator. */
-export function canSend(): { ok: true } {
-  return { ok: true };
-}
-
-/**
- * The simulator's send side for proactive messages (notifications, reminders): nothing to call,
- * the message counts as delivered with a derived id.
+ * The simulator's send side: it delivers into an inbox. Nothing is called and nothing can fail;
+ * the delivery is recorded like any other, with a message id derived from the outbox id, so the
+ * inbox (`GET /api/simulator/inbox`) lists it and a reply quoting it finds the item the bot was
+ * talking about. No window and no rate limit of its own (DELIVERY_RATES still paces it).
  *
  * @example
  * const gateway = simulatorGateway();

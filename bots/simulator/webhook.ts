@@ -1,9 +1,8 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import type { Clock, InboundHandler } from "../../src/app/ports.ts";
+import type { Clock, InboundHandler, InboundQueue, InboxEntry } from "../../src/app/index.ts";
 import { normalize } from "./normalize.ts";
-import { canSend, simulatorMessageId } from "./send.ts";
 import type { SimulatorResponse } from "./types.ts";
 
 const id = z.string().trim().min(1).max(200);
@@ -23,11 +22,20 @@ const bodySchema = z
 export const SIMULATOR_SECRET_HEADER = "x-simulator-secret";
 
 export interface SimulatorDeps {
-  handler: InboundHandler;
+  handler: Pick<InboundHandler, "accept">;
+  /** The same inbound queue as every webhook: the worker answers. */
+  queue: InboundQueue;
+  /** What was sent back (the worker's deliveries into the simulator's inbox). */
+  inbox: {
+    repliesTo(orgId: string, inboundMessageId: string): Promise<{ done: boolean; replies: InboxEntry[] }>;
+    of(orgId: string, channel: "simulator", externalId: string, limit?: number): Promise<InboxEntry[]>;
+  };
   orgId: string;
   clock: Clock;
   /** The per-install secret every call must carry in `X-Simulator-Secret` (at least 16 characters). */
   secret: string;
+  /** How long a call waits for its replies (default 15 s). */
+  replyTimeoutMs?: number;
 }
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
@@ -62,41 +70,55 @@ export function sameSecret(given: unknown, expected: string): boolean {
  */
 export function simulatorPlugin(deps: SimulatorDeps) {
   if (deps.secret.length < 16) throw new Error("the simulator needs a secret of at least 16 characters");
+  const guard = {
+    // Before the body is parsed: a stranger costs us nothing.
+    onRequest: async (request: FastifyRequest, reply: FastifyReply) => {
+      if (!isLocalCaller(request)) {
+        return reply.code(403).send({ error: "simulator_local_only", message: "Kênh mô phỏng chỉ nhận yêu cầu từ chính máy chủ này.", messageEn: "the simulator answers callers on this machine only" });
+      }
+      if (!sameSecret(request.headers[SIMULATOR_SECRET_HEADER], deps.secret)) {
+        return reply.code(401).send({ error: "simulator_secret", message: "Thiếu hoặc sai mã bí mật của kênh mô phỏng (tiêu đề X-Simulator-Secret, xem tệp data/simulator-secret.txt).", messageEn: "missing or wrong X-Simulator-Secret (see data/simulator-secret.txt)" });
+      }
+    },
+  };
+  const asReply = (r: InboxEntry) => ({ messageId: r.externalMessageId ?? `bot-${r.outboundMessageId}`, threadId: r.to, text: r.text });
+
   return async (app: FastifyInstance): Promise<void> => {
-    app.post(
-      "/api/simulator/messages",
-      {
-        // Before the body is parsed: a stranger costs us nothing.
-        onRequest: async (request, reply) => {
-          if (!isLocalCaller(request)) {
-            return reply.code(403).send({ error: "simulator_local_only", message: "Kênh mô phỏng chỉ nhận yêu cầu từ chính máy chủ này.", messageEn: "the simulator answers callers on this machine only" });
-          }
-          if (!sameSecret(request.headers[SIMULATOR_SECRET_HEADER], deps.secret)) {
-            return reply.code(401).send({ error: "simulator_secret", message: "Thiếu hoặc sai mã bí mật của kênh mô phỏng (tiêu đề X-Simulator-Secret, xem tệp data/simulator-secret.txt).", messageEn: "missing or wrong X-Simulator-Secret (see data/simulator-secret.txt)" });
-          }
-        },
-      },
-      async (request, reply) => {
-        const parsed = bodySchema.safeParse(request.body);
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0];
-          return reply.code(400).send({
-            error: "invalid_request",
-            message: `Tin nhắn mô phỏng không hợp lệ ở "${issue?.path.join(".") || "nội dung"}". Cần {"senderId", "text"} và tuỳ chọn threadId, threadKind, messageId, replyToMessageId.`,
-            messageEn: `invalid simulator message at ${issue?.path.join(".") || "body"}: ${issue?.message ?? ""}`,
-          });
+    // Stored once and queued like any webhook message; the answer comes back through the
+    // delivery queue into the inbox, and the call waits for it.
+    app.post("/api/simulator/messages", guard, async (request, reply) => {
+      const parsed = bodySchema.safeParse(request.body);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        return reply.code(400).send({
+          error: "invalid_request",
+          message: `Tin nhắn mô phỏng không hợp lệ ở "${issue?.path.join(".") || "nội dung"}". Cần {"senderId", "text"} và tuỳ chọn threadId, threadKind, messageId, replyToMessageId.`,
+          messageEn: `invalid simulator message at ${issue?.path.join(".") || "body"}: ${issue?.message ?? ""}`,
+        });
+      }
+      const message = normalize(parsed.data, deps.orgId, deps.clock.now());
+      const id = await deps.handler.accept(message);
+      // The same message id again: it was answered the first time.
+      if (!id) return { replies: [] } satisfies SimulatorResponse;
+      await deps.queue.enqueueInbound(deps.orgId, id);
+      const deadline = performance.now() + (deps.replyTimeoutMs ?? 15_000);
+      for (;;) {
+        const state = await deps.inbox.repliesTo(deps.orgId, id);
+        if (state.done) return { replies: state.replies.map(asReply) } satisfies SimulatorResponse;
+        if (performance.now() >= deadline) {
+          return reply.code(202).send({ replies: state.replies.filter((r) => r.status === "sent").map(asReply), pending: true, message: "Trợ lý chưa trả lời xong (tiến trình worker có đang chạy?). Xem lại bằng GET /api/simulator/inbox." });
         }
-        const message = normalize(parsed.data, deps.orgId, deps.clock.now());
-        const replies = await deps.handler.handle(message);
-        const out: SimulatorResponse = { replies: [] };
-        for (const r of replies) {
-          if (!canSend().ok) continue;
-          const messageId = simulatorMessageId(r);
-          await deps.handler.recordSent({ orgId: deps.orgId, outboundMessageId: r.outboundMessageId, channel: "simulator", externalMessageId: messageId });
-          out.replies.push({ messageId, threadId: r.threadId, text: r.text });
-        }
-        return out;
-      },
-    );
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    });
+
+    /** What a simulator user (or group) received: replies, reminders, broadcasts, alerts, in order. */
+    app.get("/api/simulator/inbox", guard, async (request, reply) => {
+      const query = z.object({ senderId: id.optional(), threadId: id.optional() }).strict().safeParse(request.query);
+      const who = query.success ? (query.data.threadId ?? query.data.senderId) : undefined;
+      if (!who) return reply.code(400).send({ error: "invalid_request", message: "Cần senderId (người) hoặc threadId (nhóm).", messageEn: "senderId or threadId is required" });
+      const entries = await deps.inbox.of(deps.orgId, "simulator", who);
+      return { inbox: entries.map((e) => ({ messageId: e.externalMessageId, kind: e.kind, status: e.status, text: e.text, at: (e.deliveredAt ?? e.createdAt).toISOString() })) };
+    });
   };
 }

@@ -1,22 +1,22 @@
-import type { ChannelGateway, DeliveryAttempt } from "../../src/app/ports.ts";
-import type { DeliveryOutcome } from "../../src/domain/entities.ts";
+import type { ChannelGateway, DeliveryAttempt } from "../../src/app/index.ts";
+import type { DeliveryOutcome } from "../../src/domain/index.ts";
 import { sendText, type Attempt, type SendOutcome, type ZaloBotConfig } from "./send.ts";
 
 export interface ZaloBotGatewayDeps {
   bot: ZaloBotConfig;
-  sleep?: (ms: number) => Promise<void>;
 }
 
-function outcomeOf(o: SendOutcome, last: boolean): DeliveryOutcome {
+/** One call as the ledger records it: transient failures are the delivery queue's to retry. */
+function outcomeOf(o: SendOutcome): DeliveryOutcome {
   if (o.ok) return "sent";
   switch (o.kind) {
     case "unreachable":
       return "unreachable";
     case "slow_down":
-      return last ? "rate_limited" : "retrying";
+      return "rate_limited";
     case "retry":
     case "timeout":
-      return last ? "failed" : "retrying";
+      return "retrying";
     default:
       return "failed";
   }
@@ -42,7 +42,7 @@ function withMentions(text: string, mentions: { name: string }[] | undefined): s
 
 /**
  * One send's calls as Delivery rows: every call is an attempt; a piece that went is `sent` with
- * its message id; a failure is `retrying` while another try follows, else its final outcome.
+ * its message id; a transient failure is `retrying` (the delivery queue tries again), a permanent one its outcome.
  * `errorCode` is "<error_code>:<kind>" (e.g. "403:unreachable"), so whether it was permanent
  * (`isPermanent(kind)`) stays readable in the Delivery row; a token problem also asks office to act.
  *
@@ -50,13 +50,12 @@ function withMentions(text: string, mentions: { name: string }[] | undefined): s
  * toDeliveryAttempts(attempts) // [{ attempt: 1, outcome: "sent", externalMessageId: "82599fa32f56d00e8941", … }]
  */
 export function toDeliveryAttempts(attempts: Attempt[]): DeliveryAttempt[] {
-  return attempts.map(({ attempt, chunk, outcome }, i): DeliveryAttempt => {
-    const last = i === attempts.length - 1;
+  return attempts.map(({ attempt, chunk, outcome }): DeliveryAttempt => {
     const pieces = Math.max(...attempts.map((a) => a.chunk)) + 1;
     const part = pieces > 1 ? `phần ${chunk + 1}: ` : "";
     return {
       attempt,
-      outcome: outcomeOf(outcome, last),
+      outcome: outcomeOf(outcome),
       externalMessageId: outcome.ok ? outcome.messageId : null,
       errorCode: outcome.ok ? null : outcome.code !== null ? `${outcome.code}:${outcome.kind}` : outcome.kind,
       errorMessage: outcome.ok ? null : `${part}${outcome.message}`,
@@ -83,9 +82,7 @@ export function zaloBotGateway(deps: ZaloBotGatewayDeps): ChannelGateway {
         : { ok: false, reason: "unreachable", detail: "người nhận chưa từng nhắn cho Zalo Bot nên chưa có mã cuộc trò chuyện" };
     },
     async send(input) {
-      const { attempts } = await sendText(deps.bot, input.externalId, withChoices(withMentions(input.text, input.mentions), input.choices), {
-        ...(deps.sleep ? { sleep: deps.sleep } : {}),
-      });
+      const { attempts } = await sendText(deps.bot, input.externalId, withChoices(withMentions(input.text, input.mentions), input.choices));
       if (attempts.length === 0) {
         return [{ attempt: 1, outcome: "failed", errorCode: "invalid", errorMessage: "tin nhắn rỗng, không gửi" }];
       }

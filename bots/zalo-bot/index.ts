@@ -2,8 +2,6 @@ export { zaloBotWebhook, sameSecret } from "./webhook.ts";
 export type { ZaloBotWebhookDeps } from "./webhook.ts";
 export { normalize, parseJsonKeepingBigIntegers, unwrap } from "./normalize.ts";
 export type { NormalizedUpdate } from "./normalize.ts";
-export { zaloBotReplySender } from "./reply-sender.ts";
-export type { ZaloBotSenderDeps } from "./reply-sender.ts";
 export {
   ZALO_BOT_API_BASE,
   ZALO_BOT_TEXT_LIMIT,

@@ -253,51 +253,27 @@ export interface Attempt {
   outcome: SendOutcome;
 }
 
-const RETRYABLE: ReadonlySet<SendFailureKind> = new Set(["retry", "timeout", "slow_down"]);
-
-function defaultSleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /**
- * Sends a text of any length: cut by `chunkText`, pieces sent in order, each retried on
- * `retry`/`timeout` (wait base·2^(n−1) plus up to half of that at random, base 500 ms) and
- * `slow_down` (base 30 s), at most `maxAttempts` calls per piece (default 5). A permanent failure,
- * or a piece that still fails after its last try, stops the send: later pieces are not sent, so
- * the person never gets the end of a message without its start. The API has no idempotency key
- * and no echo, so a retried `timeout` may show a piece twice; a duplicate is better than a lost
- * reminder. `outcome` is the last call's (success: the first piece's message id).
+ * Sends a text of any length: cut by `chunkText`, pieces sent in order, one call each; the first
+ * failure stops the send (later pieces are not sent). Retrying is the delivery queue's job, with
+ * backoff. The API has no idempotency key and no echo, so a retried `timeout` may show a piece
+ * twice; a duplicate is better than a lost reminder. `outcome` is the last call's (success: the
+ * first piece's message id).
  *
  * @example
  * const { outcome, attempts } = await sendText(cfg, chatId, longText);
  */
-export async function sendText(
-  cfg: ZaloBotConfig,
-  chatId: string,
-  text: string,
-  opts: { maxAttempts?: number; baseDelayMs?: number; slowDownMs?: number; sleep?: (ms: number) => Promise<void>; random?: () => number } = {},
-): Promise<{ outcome: SendOutcome; attempts: Attempt[] }> {
-  const maxAttempts = Math.max(1, opts.maxAttempts ?? 5);
-  const baseDelayMs = opts.baseDelayMs ?? 500;
-  const slowDownMs = opts.slowDownMs ?? 30_000;
-  const sleep = opts.sleep ?? defaultSleep;
-  const random = opts.random ?? Math.random;
+export async function sendText(cfg: ZaloBotConfig, chatId: string, text: string): Promise<{ outcome: SendOutcome; attempts: Attempt[] }> {
   const chunks = chunkText(text);
   const attempts: Attempt[] = [];
   if (chunks.length === 0) return { outcome: { ok: false, kind: "invalid", code: null, message: "empty text: sendMessage needs 1–2000 characters" }, attempts };
   let firstId: string | null = null;
   for (const [chunk, piece] of chunks.entries()) {
-    for (let n = 1; ; n++) {
-      const outcome = await sendMessageOnce(cfg, { chat_id: chatId, text: piece });
-      attempts.push({ attempt: attempts.length + 1, chunk, outcome });
-      if (outcome.ok) {
-        if (chunk === 0) firstId = outcome.messageId;
-        break;
-      }
-      if (!RETRYABLE.has(outcome.kind) || n >= maxAttempts) return { outcome, attempts };
-      const backoff = (outcome.kind === "slow_down" ? slowDownMs : baseDelayMs) * 2 ** (n - 1);
-      await sleep(Math.round(backoff + (random() * backoff) / 2));
-    }
+    const outcome = await sendMessageOnce(cfg, { chat_id: chatId, text: piece });
+    attempts.push({ attempt: attempts.length + 1, chunk, outcome });
+    // A piece that fails stops the send: the person never gets the end of a message without its start.
+    if (!outcome.ok) return { outcome, attempts };
+    if (chunk === 0) firstId = outcome.messageId;
   }
   return { outcome: { ok: true, messageId: firstId }, attempts };
 }

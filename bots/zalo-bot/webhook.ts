@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance } from "fastify";
-import type { Clock, InboundHandler, InboundQueue } from "../../src/app/ports.ts";
+import type { Clock, InboundHandler, InboundQueue } from "../../src/app/index.ts";
 import { normalize, parseJsonKeepingBigIntegers } from "./normalize.ts";
 
 export interface ZaloBotWebhookDeps {

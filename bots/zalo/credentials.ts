@@ -10,7 +10,7 @@ import { dirname, join } from "node:path";
 import jsQRModule from "jsqr";
 import { PNG } from "pngjs";
 import QRCode from "qrcode";
-import type { Clock } from "../../src/app/ports.ts";
+import type { Clock } from "../../src/app/index.ts";
 import { LoginQRCallbackEventType } from "./sdk.ts";
 import type { Credentials, LoginQRCallbackEvent, SerializedCookie, ZaloApi, ZaloQrLoginFn } from "./types.ts";
 

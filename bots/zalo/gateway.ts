@@ -1,12 +1,13 @@
-import type { ChannelGateway, DeliveryAttempt, InboundHandler, Reply } from "../../src/app/ports.ts";
-import type { ThreadKind } from "../../src/domain/entities.ts";
-import { quoteOf, sendText, type Pacer, type RecentMessages, type ZaloSendOutcome } from "./send.ts";
+import type { ChannelGateway, DeliveryAttempt } from "../../src/app/index.ts";
+import type { ThreadKind } from "../../src/domain/index.ts";
+import { quoteOf, sendText, type RecentMessages, type SendGuard, type ZaloSendOutcome } from "./send.ts";
 import type { ZaloApi } from "./types.ts";
 
 export interface ZaloGatewayDeps {
   /** The live API of the listener, or null while it is (re)connecting. */
   api(): ZaloApi | null;
-  pacer: Pacer;
+  /** The account's hourly cap and cool-down (spacing is the delivery queue's pacer). */
+  guard: SendGuard;
   /** Messages the listener received recently, for quoting and for the kind of a thread. */
   recent: RecentMessages;
   /**
@@ -46,14 +47,14 @@ function withChoices(text: string, choices: { title: string }[] | undefined): st
 
 /**
  * Zalo's send side for one account, used only in the process that runs its listener. Every send
- * goes through the account's pacer; nothing is retried here: 122 is `unreachable`, 123, 221 and
+ * goes through the account's guard (one at a time, hourly cap, cool-down); nothing is retried here: 122 is `unreachable`, 123, 221 and
  * an empty result are `failed` with the reason and start a cool-down, during which (and beyond
  * the hourly cap) sends are refused as `rate_limited` without reaching Zalo, so the delivery
  * queue tries again later. Replies quote the message they answer; `mentions` are @mentioned in
  * groups.
  *
  * @example
- * const gateway = zaloGateway({ api: () => listener.api(), pacer, recent, isLinked });
+ * const gateway = zaloGateway({ api: () => listener.api(), guard, recent, isLinked });
  * await gateway.send({ orgId, outboundMessageId, externalId: groupId, threadKind: "group", text, kind: "update", mentions: [{ externalId: "101", name: "Lan" }] });
  */
 export function zaloGateway(deps: ZaloGatewayDeps): ZaloGateway {
@@ -74,41 +75,13 @@ export function zaloGateway(deps: ZaloGatewayDeps): ZaloGateway {
       const quoted = quoteId ? deps.recent.get(quoteId) : undefined;
       const quote = quoted ? quoteOf(quoted) : null;
       const mentions = threadKind === "group" ? (input.mentions ?? []).map((m) => ({ uid: m.externalId, name: m.name })) : [];
-      const paced = await deps.pacer.run(() => sendText(api, { threadId: input.externalId, threadKind, text: withChoices(input.text, input.choices), quote, mentions }));
+      const paced = await deps.guard.run(() => sendText(api, { threadId: input.externalId, threadKind, text: withChoices(input.text, input.choices), quote, mentions }));
       if (!paced.ok) {
         const why = paced.reason === "cooldown" ? "đang tạm dừng gửi sau cảnh báo của Zalo" : "đã đạt giới hạn số tin mỗi giờ";
         return [{ attempt: 1, outcome: "rate_limited", errorCode: paced.reason, errorMessage: `${why}, gửi lại sau ${paced.until.toISOString()}` }];
       }
-      if (!paced.value.ok && paced.value.kind === "slow_down") deps.pacer.coolDown();
+      if (!paced.value.ok && paced.value.kind === "slow_down") deps.guard.coolDown();
       return [attemptOf(paced.value)];
     },
-  };
-}
-
-/**
- * Sends the conversation's replies into Zalo, one at a time to keep order, each quoting the
- * message it answers. Every attempt becomes a Delivery row; a sent reply's platform id is
- * recorded, so a person quoting it later leads back to its item.
- *
- * @example
- * const send = zaloReplySender({ gateway, handler: conversation });
- * await send(orgId, replies);
- */
-export function zaloReplySender(deps: { gateway: ZaloGateway; handler: Pick<InboundHandler, "recordDelivery"> }) {
-  return async (orgId: string, replies: Reply[]): Promise<void> => {
-    for (const reply of replies) {
-      const attempts = await deps.gateway.send({
-        orgId,
-        outboundMessageId: reply.outboundMessageId,
-        externalId: reply.threadId,
-        text: reply.text,
-        ...(reply.choices ? { choices: reply.choices } : {}),
-        quoteMessageId: reply.quoteMessageId,
-        kind: "response",
-      });
-      for (const { needsOffice: _needsOffice, ...attempt } of attempts) {
-        await deps.handler.recordDelivery({ orgId, outboundMessageId: reply.outboundMessageId, channel: "zalo", ...attempt });
-      }
-    }
   };
 }

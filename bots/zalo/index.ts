@@ -4,26 +4,26 @@
  * gateway, which must send from this same process (see README.md).
  */
 import type { Agent } from "node:http";
-import type { Clock, InboundHandler, InboundQueue, Logger } from "../../src/app/ports.ts";
+import type { Clock, InboundHandler, InboundQueue, Logger } from "../../src/app/index.ts";
 import { credentialStore, loginWithQr, parseCredentialsKey } from "./credentials.ts";
-import { zaloGateway, zaloReplySender, type ZaloGateway } from "./gateway.ts";
+import { zaloGateway, type ZaloGateway } from "./gateway.ts";
 import type { LockRedis } from "./lock.ts";
 import { createZaloListener, systemScheduler, type ZaloListenerHandle } from "./listener.ts";
 import { Zalo } from "./sdk.ts";
-import { createPacer, createRecentMessages, DEFAULT_PACING } from "./send.ts";
+import { createRecentMessages, createSendGuard, DEFAULT_GUARD } from "./send.ts";
 import type { Scheduler, ZaloLoginFn } from "./types.ts";
 
 export { credentialStore, loginWithQr, parseCredentialsKey, terminalQr, toCredentials, ZaloCredentialsError } from "./credentials.ts";
 export type { CredentialStore, StoredCredentials } from "./credentials.ts";
-export { zaloGateway, zaloReplySender } from "./gateway.ts";
+export { zaloGateway } from "./gateway.ts";
 export type { ZaloGateway, ZaloGatewayDeps, ZaloSendInput } from "./gateway.ts";
 export { createZaloListener, isRejectedSession, systemScheduler } from "./listener.ts";
 export type { ZaloListenerHandle, ZaloListenerOptions, ZaloListenerState } from "./listener.ts";
 export { acquireAccountLock, ZaloListenerLockedError } from "./lock.ts";
 export type { LockRedis } from "./lock.ts";
 export { idString, isAddressedToBot, normalizeMessage } from "./normalize.ts";
-export { buildMentions, classifyZaloError, createPacer, createRecentMessages, DEFAULT_PACING, quoteOf, sendText } from "./send.ts";
-export type { PacingOptions, Pacer, RecentMessages, ZaloSendOutcome } from "./send.ts";
+export { buildMentions, classifyZaloError, createRecentMessages, createSendGuard, DEFAULT_GUARD, quoteOf, sendText } from "./send.ts";
+export type { GuardOptions, RecentMessages, SendGuard, ZaloSendOutcome } from "./send.ts";
 export type { Scheduler, ZaloApi, ZaloListener, ZaloLoginFn } from "./types.ts";
 
 /** zca-js as dondoc runs it: no npm update check at login, our own messages not echoed, no console logging. */
@@ -70,11 +70,11 @@ export interface RunZaloListenerOptions {
   account?: string;
   dataDir: string;
   credentialsKey: string | undefined;
-  /** ZALO_SEND_INTERVAL_MS and ZALO_HOURLY_CAP. */
-  pacing?: { intervalMs: number; hourlyCap: number };
+  /** ZALO_HOURLY_CAP (the spacing, ZALO_SEND_INTERVAL_MS, is the delivery queue's pacer). */
+  guard?: { hourlyCap: number };
   /** The lock lives here (ioredis client). */
   redis: LockRedis;
-  handler: Pick<InboundHandler, "accept" | "recordDelivery" | "alertOffice">;
+  handler: Pick<InboundHandler, "accept" | "alertOffice">;
   queue: InboundQueue;
   isLinked(orgId: string, zaloUserId: string): Promise<boolean>;
   clock: Clock;
@@ -94,18 +94,17 @@ export function needsQrAlert(reason: string): string {
 
 /**
  * `dondoc zalo`: the account's listener (stores addressed messages once and enqueues them on
- * the inbound queue) plus its paced gateway and reply sender, for this process only. A QR
+ * the inbound queue) plus its guarded gateway, for this process only. A QR
  * re-login need is told to office in Vietnamese.
  *
  * @example
  * const zalo = await runZaloListener({ orgId, dataDir, credentialsKey, redis, handler: conversation, queue, isLinked, clock });
- * // register zalo.gateway / zalo.replySender with this process's delivery worker; on SIGTERM:
+ * // register zalo.gateway with this process's deliver-zalo worker; on SIGTERM:
  * await zalo.stop();
  */
 export async function runZaloListener(options: RunZaloListenerOptions): Promise<{
   listener: ZaloListenerHandle;
   gateway: ZaloGateway;
-  replySender: ReturnType<typeof zaloReplySender>;
   stop(): Promise<void>;
 }> {
   const account = options.account ?? "default";
@@ -128,7 +127,7 @@ export async function runZaloListener(options: RunZaloListenerOptions): Promise<
     ...(options.logger ? { logger: options.logger } : {}),
   });
   await listener.start();
-  const pacer = createPacer({ ...DEFAULT_PACING, ...options.pacing }, { clock: options.clock, scheduler });
-  const gateway = zaloGateway({ api: () => listener.api(), pacer, recent, isLinked: (orgId, uid) => options.isLinked(orgId, uid) });
-  return { listener, gateway, replySender: zaloReplySender({ gateway, handler: options.handler }), stop: () => listener.stop() };
+  const guard = createSendGuard({ ...DEFAULT_GUARD, ...options.guard }, { clock: options.clock });
+  const gateway = zaloGateway({ api: () => listener.api(), guard, recent, isLinked: (orgId, uid) => options.isLinked(orgId, uid) });
+  return { listener, gateway, stop: () => listener.stop() };
 }

@@ -5,7 +5,7 @@
  * while it was down, and stores each addressed message once before handing its id on.
  */
 import { setTimeout as delayFor } from "node:timers/promises";
-import type { Clock, InboundHandler, Logger } from "../../src/app/ports.ts";
+import type { Clock, InboundHandler, Logger } from "../../src/app/index.ts";
 import type { CredentialStore, StoredCredentials } from "./credentials.ts";
 import { toCredentials } from "./credentials.ts";
 import { acquireAccountLock, type LockRedis } from "./lock.ts";

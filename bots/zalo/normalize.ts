@@ -2,7 +2,7 @@
  * zca-js messages → channel-agnostic `IncomingMessage`s, and the group gate (is the message
  * addressed to the bot?). Pure functions: no I/O, no clock.
  */
-import type { IncomingMessage } from "../../src/app/ports.ts";
+import type { IncomingMessage } from "../../src/app/index.ts";
 import { ThreadType } from "./sdk.ts";
 import type { Message, TMention } from "./types.ts";
 

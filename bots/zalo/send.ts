@@ -1,73 +1,67 @@
 /**
- * Zalo's rules on the way out, for a personal account driven through zca-js: pacing (zca-js has
+ * Zalo's rules on the way out, for a personal account driven through zca-js: a send guard (zca-js has
  * no rate limiting of its own and Zalo locks accounts that push too much), an hourly cap, a
  * cool-down after the platform's "slow down" signs, @mention offsets, quoting, and what each
  * error code means. Nothing here retries a send: zca-js has no idempotency key, so a second try
  * after an unclear failure could post the message twice.
  */
-import type { Clock } from "../../src/app/ports.ts";
+import type { Clock } from "../../src/app/index.ts";
 import { ThreadType, ZaloApiError } from "./sdk.ts";
-import type { Scheduler, ZaloApi, ZaloMessageContent, ZaloQuote } from "./types.ts";
+import type { ZaloApi, ZaloMessageContent, ZaloQuote } from "./types.ts";
 import type { Message } from "./types.ts";
 
 /**
- * How fast this account may send. Defaults (ZALO_SEND_INTERVAL_MS, ZALO_HOURLY_CAP): one message
- * every 4 s and at most 300 an hour; after error 123/221 or an empty result, 15 minutes of nothing.
+ * The account's own guard, beside the channel's pace (jobs/pacer.ts spaces every Zalo send at one
+ * per ZALO_SEND_INTERVAL_MS across processes): at most `hourlyCap` sends in any hour and, after
+ * error 123/221 or an empty result, `cooldownMs` of nothing (default 15 minutes).
  *
  * @example
- * const pacing: PacingOptions = { intervalMs: 4000, hourlyCap: 300, cooldownMs: 15 * 60_000 };
+ * const guard: GuardOptions = { hourlyCap: 300, cooldownMs: 15 * 60_000 };
  */
-export interface PacingOptions {
-  intervalMs: number;
+export interface GuardOptions {
   hourlyCap: number;
   cooldownMs?: number;
 }
 
-export const DEFAULT_PACING: Required<PacingOptions> = { intervalMs: 4000, hourlyCap: 300, cooldownMs: 15 * 60_000 };
+export const DEFAULT_GUARD: Required<GuardOptions> = { hourlyCap: 300, cooldownMs: 15 * 60_000 };
 
 const HOUR_MS = 60 * 60 * 1000;
 
-export type PaceRefusal = { ok: false; reason: "hourly_cap" | "cooldown"; until: Date };
+export type GuardRefusal = { ok: false; reason: "hourly_cap" | "cooldown"; until: Date };
 
 /**
- * One queue for every send of the account: each waits its turn, starts at least `intervalMs`
- * after the previous one started, and is refused (not sent, not queued) when `hourlyCap` sends
- * already started within the last hour or a cool-down is running.
+ * One send at a time on the account (zca-js has one session): each waits for the one before it,
+ * and is refused (not sent, not queued) when `hourlyCap` sends already started within the last
+ * hour or a cool-down is running. Spacing is not here: the delivery queue's pacer does it.
  *
  * @example
- * const pacer = createPacer(DEFAULT_PACING, { clock, scheduler });
- * const r = await pacer.run(() => api.sendMessage("…", groupId, ThreadType.Group));
+ * const guard = createSendGuard(DEFAULT_GUARD, { clock });
+ * const r = await guard.run(() => api.sendMessage("…", groupId, ThreadType.Group));
  * if (!r.ok) console.log(`refused until ${r.until.toISOString()} (${r.reason})`);
  */
-export function createPacer(options: PacingOptions, deps: { clock: Clock; scheduler: Scheduler }) {
-  const intervalMs = Math.max(0, options.intervalMs);
+export function createSendGuard(options: GuardOptions, deps: { clock: Clock }) {
   const hourlyCap = Math.max(1, options.hourlyCap);
-  const cooldownMs = options.cooldownMs ?? DEFAULT_PACING.cooldownMs;
+  const cooldownMs = options.cooldownMs ?? DEFAULT_GUARD.cooldownMs;
   const started: number[] = [];
   let coolUntil = 0;
   let turn: Promise<unknown> = Promise.resolve();
 
-  function refusal(now: number): PaceRefusal | null {
+  function refusal(now: number): GuardRefusal | null {
     if (now < coolUntil) return { ok: false, reason: "cooldown", until: new Date(coolUntil) };
     while (started.length > 0 && (started[0] ?? 0) <= now - HOUR_MS) started.shift();
     if (started.length >= hourlyCap) return { ok: false, reason: "hourly_cap", until: new Date((started[0] ?? now) + HOUR_MS) };
     return null;
   }
 
-  async function take<T>(work: () => Promise<T>): Promise<{ ok: true; value: T } | PaceRefusal> {
+  async function take<T>(work: () => Promise<T>): Promise<{ ok: true; value: T } | GuardRefusal> {
     const refused = refusal(deps.clock.now().getTime());
     if (refused) return refused;
-    const last = started[started.length - 1];
-    if (last !== undefined) {
-      const wait = last + intervalMs - deps.clock.now().getTime();
-      if (wait > 0) await deps.scheduler.sleep(wait);
-    }
     started.push(deps.clock.now().getTime());
     return { ok: true, value: await work() };
   }
 
   return {
-    run<T>(work: () => Promise<T>): Promise<{ ok: true; value: T } | PaceRefusal> {
+    run<T>(work: () => Promise<T>): Promise<{ ok: true; value: T } | GuardRefusal> {
       const result = turn.then(() => take(work));
       turn = result.catch(() => undefined);
       return result;
@@ -84,7 +78,7 @@ export function createPacer(options: PacingOptions, deps: { clock: Clock; schedu
   };
 }
 
-export type Pacer = ReturnType<typeof createPacer>;
+export type SendGuard = ReturnType<typeof createSendGuard>;
 
 /**
  * Text with @mentions as zca-js wants them: `pos`/`len` are UTF-16 indices into the exact string

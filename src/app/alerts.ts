@@ -3,8 +3,8 @@
  * into the outbox and queues it. Blocked reports, extension requests, a channel that needs a
  * new token, a Zalo account that needs a QR login, a link-code lock all come through here.
  */
-import type { Channel, PersonRole } from "../domain/entities.ts";
-import type { Clock, Dispatch, Store } from "./ports.ts";
+import type { Channel, PersonRole } from "../domain/index.ts";
+import type { Clock, Dispatch, Store } from "./ports/index.ts";
 
 export interface AlertOptions {
   /** The item the alert is about (a reply quoting it then leads back to the item). */

@@ -4,11 +4,11 @@
  * the list page; and the data of the *báo cáo tình hình thực hiện* draft. Pure view-models:
  * the web pages and the exports (src/files/exports.ts) only lay them out.
  */
-import type { AssignmentStatus, BoardRow, DirectiveStatus, Item, ItemDeadline } from "../domain/entities.ts";
-import { statusText, timing, timingText } from "../domain/status-text.ts";
-import { fold } from "../domain/text.ts";
-import { localDay, viDate } from "../domain/time.ts";
-import type { Clock, LatestReport, Store } from "./ports.ts";
+import type { AssignmentStatus, BoardRow, DirectiveStatus, Item, ItemDeadline } from "../domain/index.ts";
+import { statusText, timing, timingText } from "../domain/index.ts";
+import { fold } from "../domain/index.ts";
+import { localDay, viDate } from "../domain/index.ts";
+import type { Clock, LatestReport, Store } from "./ports/index.ts";
 
 export const CELL_CLASSES = ["done_on_time", "done_late", "in_progress", "blocked", "overdue", "not_reported"] as const;
 /** What a board cell's colour says: status and timing together. */
@@ -243,13 +243,16 @@ function header(d: { id: string; number: string | null; docType: string | null; 
   return { id: d.id, number: d.number, docType: d.docType, issuedDate: d.issuedDate, issuer: d.issuer, status: d.status, ...(title ? { title } : {}) };
 }
 
+/** The store slices createBoardView uses. */
+export type BoardStore = Pick<Store, "directives" | "tracking" | "units">;
+
 /**
  * @example
  * const view = createBoardView({ store, clock });
  * const board = await view.board(orgId, directiveId, { status: "overdue" });
  * board?.cells[0]?.label // "Chưa báo cáo · hạn 30/06/2020 (quá hạn 3 ngày)"
  */
-export function createBoardView(deps: { store: Store; clock: Clock }) {
+export function createBoardView(deps: { store: BoardStore; clock: Clock }) {
   const { store, clock } = deps;
 
   async function cellsOf(orgId: string, rows: BoardRow[], today: string): Promise<BoardCell[]> {

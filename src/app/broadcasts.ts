@@ -4,12 +4,12 @@
  * one transaction (the store is the truth); the delivery queues send them at each channel's
  * rate; the broadcast's progress is read back per recipient.
  */
-import type { BoardRow, BroadcastKind, Channel, OutboundStatus, Person } from "../domain/entities.ts";
-import { groupBy } from "../domain/group-by.ts";
-import { fold, refCovers } from "../domain/text.ts";
-import { dueText, shorten, timing } from "../domain/status-text.ts";
-import { localDay } from "../domain/time.ts";
-import type { Clock, Dispatch, Store } from "./ports.ts";
+import type { BoardRow, BroadcastKind, Channel, OutboundStatus, Person } from "../domain/index.ts";
+import { groupBy } from "../domain/index.ts";
+import { fold, refCovers } from "../domain/index.ts";
+import { dueText, shorten, timing } from "../domain/index.ts";
+import { localDay } from "../domain/index.ts";
+import type { Clock, Dispatch, Store } from "./ports/index.ts";
 
 /** Who a broadcast goes to. Every list is optional; together they are a union, each recipient once. */
 export interface BroadcastTargets {
@@ -71,13 +71,16 @@ export interface BroadcastPreview {
   recipients: { kind: "person" | "group"; name: string | null; channel: Channel | null; text: string }[];
 }
 
+/** The store slices createBroadcasts uses. */
+export type BroadcastStore = Pick<Store, "audit" | "broadcasts" | "chats" | "outbound" | "persons" | "tracking" | "units">;
+
 /**
  * @example
  * const broadcasts = createBroadcasts({ store, clock, dispatch });
  * const { id, recipients } = await broadcasts.send(orgId, { kind: "announcement", text: "Họp giao ban 8h thứ Hai", targets: { everyone: true } });
  * const view = await broadcasts.view(orgId, id);
  */
-export function createBroadcasts(deps: { store: Store; clock: Clock; dispatch?: Dispatch }) {
+export function createBroadcasts(deps: { store: BroadcastStore; clock: Clock; dispatch?: Dispatch }) {
   const { store, clock } = deps;
 
   /** The account the person used last (the store lists it first): the one most likely to be read. */

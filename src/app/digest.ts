@@ -3,13 +3,13 @@
  * blocked items; office gets who has not reported. Sent once per org and week (a broadcast with
  * a dedupe key), through the same delivery queues as everything else.
  */
-import { groupBy } from "../domain/group-by.ts";
-import type { AssignmentStatus, BoardRow } from "../domain/entities.ts";
-import { dueText, shorten, timing } from "../domain/status-text.ts";
-import { addDays, localDay, viDate } from "../domain/time.ts";
+import { groupBy } from "../domain/index.ts";
+import type { AssignmentStatus, BoardRow } from "../domain/index.ts";
+import { dueText, shorten, timing } from "../domain/index.ts";
+import { addDays, localDay, viDate } from "../domain/index.ts";
 import type { Broadcasts } from "./broadcasts.ts";
 import { settingsOrDefaults } from "./org-settings.ts";
-import type { Clock, DeliveryRoute, Store } from "./ports.ts";
+import type { Clock, DeliveryRoute, Store } from "./ports/index.ts";
 
 /** At most this many lines per list: a digest must fit one phone message (Messenger: 2,000 characters). */
 const MAX_LINES = 10;
@@ -62,12 +62,15 @@ export function officeDigest(rows: BoardRow[], today: string): string {
   return [`📋 Tuần đến ${viDate(today)}: ${byUnit.size} đơn vị chưa báo cáo (${silent.length} lượt).`, ...list(lines), "", "Nhắn /nhacnho để nhắc tất cả các đơn vị chưa báo cáo."].join("\n");
 }
 
+/** The store slices createDigest uses. */
+export type DigestStore = Pick<Store, "chats" | "orgs" | "outbound" | "tracking">;
+
 /**
  * @example
  * const digest = createDigest({ store, clock, broadcasts });
  * const routes = await digest.send(orgId); // [] when this week's digest went already
  */
-export function createDigest(deps: { store: Store; clock: Clock; broadcasts: Broadcasts }) {
+export function createDigest(deps: { store: DigestStore; clock: Clock; broadcasts: Broadcasts }) {
   const { store, clock, broadcasts } = deps;
   return {
     async send(orgId: string): Promise<DeliveryRoute[]> {

@@ -2,11 +2,11 @@
  * Group threads (Zalo groups of the ward's units) and the unit each speaks for. A bound group
  * gets its unit's reminders and notices, and reports typed in it count for that unit.
  */
-import type { Thread, Unit } from "../domain/entities.ts";
-import { fold } from "../domain/text.ts";
-import { matchUnits } from "../domain/units.ts";
+import type { Thread, Unit } from "../domain/index.ts";
+import { fold } from "../domain/index.ts";
+import { matchUnits } from "../domain/index.ts";
 import { orgUnitDefs } from "./intake.ts";
-import type { Clock, Store } from "./ports.ts";
+import type { Clock, Store } from "./ports/index.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -45,12 +45,15 @@ export async function resolveUnit(store: Pick<Store, "units">, orgId: string, te
   return null;
 }
 
+/** The store slices createGroups uses. */
+export type GroupStore = Pick<Store, "audit" | "chats" | "units">;
+
 /**
  * @example
  * const groups = createGroups({ store, clock });
  * await groups.bind(orgId, threadId, "Hội CCB", "person:…"); // { thread, unit }
  */
-export function createGroups(deps: { store: Store; clock: Clock }) {
+export function createGroups(deps: { store: GroupStore; clock: Clock }) {
   const { store, clock } = deps;
   return {
     /** Every group thread with the unit it is bound to (null when none). */

@@ -8,11 +8,13 @@ export {
   orgUnitDefs,
 } from "./intake.ts";
 export type { Intake, ItemEdit, ActivationResult, IntakeErrorCode } from "./intake.ts";
-export type * from "./ports.ts";
-export { cleanText, createConversation } from "./conversation.ts";
-export type { Conversation, ConversationDeps, ConversationLimits } from "./conversation.ts";
+export type * from "./ports/index.ts";
+export { cleanText, COMMANDS, createConversation, helpText, parseReportPayload, reportChoices, reportPayload } from "./chat/index.ts";
+export type { ChatCommand, Conversation, ConversationDeps, ConversationLimits } from "./chat/index.ts";
+export { createAlerts } from "./alerts.ts";
+export type { Alerts } from "./alerts.ts";
 export { createDelivery } from "./delivery.ts";
-export type { DeliverOptions, DeliveryResult } from "./delivery.ts";
+export type { Delivery, DeliverOptions, DeliveryResult } from "./delivery.ts";
 export { BroadcastError, createBroadcasts } from "./broadcasts.ts";
 export type { Broadcasts, BroadcastRequest, BroadcastTargets, BroadcastView } from "./broadcasts.ts";
 export { createPlanner } from "./planner.ts";
@@ -43,3 +45,7 @@ export type {
   ReportUnitLine,
   UnitView,
 } from "./board.ts";
+export { createInbox } from "./inbox.ts";
+export type { Inbox, RepliesState } from "./inbox.ts";
+export { createDirectory, DirectoryError } from "./directory.ts";
+export type { Directory } from "./directory.ts";

@@ -18,10 +18,10 @@ import {
   type Rotation,
   type UnitDef,
 } from "../domain/index.ts";
-import type { Directive, Item, ItemAssignee, ItemDeadline, ItemRotation, Unit } from "../domain/entities.ts";
-import { planOccurrences } from "../domain/occurrences.ts";
-import { localDay } from "../domain/time.ts";
-import type { Clock, ItemPatch, NewItem, Store } from "./ports.ts";
+import type { Directive, Item, ItemAssignee, ItemDeadline, ItemRotation, Unit } from "../domain/index.ts";
+import { planOccurrences } from "../domain/index.ts";
+import { localDay } from "../domain/index.ts";
+import type { Clock, ItemPatch, NewItem, Store } from "./ports/index.ts";
 
 export type IntakeErrorCode =
   | "empty_text"
@@ -199,13 +199,16 @@ async function unitFor(
   return unit;
 }
 
+/** The store slices createIntake uses. */
+export type IntakeStore = Pick<Store, "audit" | "directives" | "tracking" | "transaction" | "units">;
+
 /**
  * @example
  * const intake = createIntake({ store, clock });
  * const { directive } = await intake.importDirective({ orgId, text, actor: "person:…" });
  * await intake.activate(orgId, directive.id, "person:…");
  */
-export function createIntake(deps: { store: Store; clock: Clock }) {
+export function createIntake(deps: { store: IntakeStore; clock: Clock }) {
   const { store, clock } = deps;
 
   async function parse(orgId: string, text: string): Promise<ParsedDirective> {

@@ -4,9 +4,9 @@
  * is refused with a Vietnamese message instead of silently planning nothing.
  */
 import { z } from "zod";
-import { DEFAULT_CALENDAR, type CalendarPolicy } from "../domain/calendar.ts";
-import { DEFAULT_POLICY, type ReminderPolicy } from "../domain/reminder-policy.ts";
-import type { Clock, Store } from "./ports.ts";
+import { DEFAULT_CALENDAR, type CalendarPolicy } from "../domain/index.ts";
+import { DEFAULT_POLICY, type ReminderPolicy } from "../domain/index.ts";
+import type { Clock, Store } from "./ports/index.ts";
 
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "giờ phải có dạng HH:MM, ví dụ 07:30");
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "ngày phải có dạng YYYY-MM-DD");
@@ -110,13 +110,16 @@ export function effectiveSettings(raw: unknown, base: { policy?: ReminderPolicy;
   };
 }
 
+/** The store slices createOrgSettings uses. */
+export type SettingsStore = Pick<Store, "audit" | "orgs">;
+
 /**
  * Reading and replacing an org's settings (office API).
  *
  * @example
  * await createOrgSettings({ store, clock }).set(orgId, { calendar: { extraDaysOff: ["2026-09-01"] } }, "person:…");
  */
-export function createOrgSettings(deps: { store: Store; clock: Clock }) {
+export function createOrgSettings(deps: { store: SettingsStore; clock: Clock }) {
   return {
     async get(orgId: string): Promise<Record<string, unknown>> {
       return (await deps.store.orgs.byId(orgId))?.settings ?? {};

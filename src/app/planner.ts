@@ -4,23 +4,26 @@
  * come into outbox messages for the unit (the team on duty, or leaders for an escalation),
  * which the deliveries queue sends. Reporting done cancels what is pending.
  */
-import { DEFAULT_CALENDAR, type CalendarPolicy } from "../domain/calendar.ts";
-import { groupBy } from "../domain/group-by.ts";
-import type { BoardRow, Channel } from "../domain/entities.ts";
-import { DEFAULT_POLICY, planReminders, type ReminderPolicy } from "../domain/reminder-policy.ts";
-import { dueText, shorten, timing } from "../domain/status-text.ts";
-import { localDay, viDate } from "../domain/time.ts";
+import { DEFAULT_CALENDAR, type CalendarPolicy } from "../domain/index.ts";
+import { groupBy } from "../domain/index.ts";
+import type { BoardRow, Channel } from "../domain/index.ts";
+import { DEFAULT_POLICY, planReminders, type ReminderPolicy } from "../domain/index.ts";
+import { dueText, shorten, timing } from "../domain/index.ts";
+import { localDay, viDate } from "../domain/index.ts";
 import { settingsOrDefaults } from "./org-settings.ts";
-import type { Clock, DeliveryRoute, Store } from "./ports.ts";
+import type { Clock, DeliveryRoute, Store } from "./ports/index.ts";
 
 export interface PlannerDeps {
-  store: Store;
+  store: PlannerStore;
   clock: Clock;
   policy?: ReminderPolicy;
   calendar?: CalendarPolicy;
   /** How far ahead reminders are written (default 35 days). */
   horizonDays?: number;
 }
+
+/** The store slices createPlanner uses. */
+export type PlannerStore = Pick<Store, "chats" | "orgs" | "outbound" | "tracking" | "units">;
 
 /**
  * @example

@@ -3,9 +3,9 @@
  * hashed by an injected hasher (argon2id in main/); sessions are random tokens of which only
  * the hash is stored, so a database leak signs nobody in.
  */
-import type { Org, Person } from "../domain/entities.ts";
-import type { AttemptPolicy } from "../domain/backoff.ts";
-import type { Clock, Store } from "./ports.ts";
+import type { Org, Person } from "../domain/index.ts";
+import type { AttemptPolicy } from "../domain/index.ts";
+import type { Clock, Store } from "./ports/index.ts";
 
 /** argon2id (or any current algorithm) behind a port: app/ imports no crypto library. */
 export interface PasswordHasher {
@@ -42,13 +42,16 @@ export interface WebUser {
   org: Org;
 }
 
+/** The store slices createWebAuth uses. */
+export type WebAuthStore = Pick<Store, "audit" | "limits" | "web">;
+
 /**
  * @example
  * const auth = createWebAuth({ store, clock, hasher });
  * const { token, expiresAt } = await auth.signIn("vanphong", "mật khẩu dài");
  * const user = await auth.session(token); // { person, org } or null
  */
-export function createWebAuth(deps: { store: Store; clock: Clock; hasher: PasswordHasher; sessionHours?: number }) {
+export function createWebAuth(deps: { store: WebAuthStore; clock: Clock; hasher: PasswordHasher; sessionHours?: number }) {
   const { store, clock, hasher } = deps;
   const hours = deps.sessionHours ?? 12;
   // Made once with the real hasher and its real parameters: verifying it costs what a real check costs.

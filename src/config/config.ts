@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CHANNELS, type Channel } from "../domain/index.ts";
 
 /**
  * Every environment variable dondoc reads, with its default and the form it expects.
@@ -12,7 +13,8 @@ const bool = z
   .transform((v) => v === "true" || v === "1" || v === "yes");
 const boolForm = "true or false";
 
-type RateChannel = "messenger" | "zalo" | "zalo_bot" | "simulator";
+type RateChannel = Channel;
+const channelNames = CHANNELS.join("|");
 
 /** "messenger=20,zalo=0.25" → { messenger: 20, zalo: 0.25 } (the format DELIVERY_RATES checks). */
 export function parseRates(value: string): Partial<Record<RateChannel, number>> {
@@ -75,7 +77,7 @@ export const configSchema = z.object({
     .describe("hours, 1-720 (how long a one-time link code stays valid)"),
   DELIVERY_RATES: z
     .string()
-    .regex(/^(\s*(messenger|zalo|zalo_bot|simulator)\s*=\s*\d+(\.\d+)?\s*)(,\s*(messenger|zalo|zalo_bot|simulator)\s*=\s*\d+(\.\d+)?\s*)*$/)
+    .regex(new RegExp(`^(\\s*(${channelNames})\\s*=\\s*\\d+(\\.\\d+)?\\s*)(,\\s*(${channelNames})\\s*=\\s*\\d+(\\.\\d+)?\\s*)*$`))
     .default(DEFAULT_DELIVERY_RATES)
     .refine((v) => Object.values(parseRates(v)).every((n) => n !== undefined && n > 0 && n <= 1_000))
     .describe("channel=sends per second, comma-separated, each 0-1000 (e.g. messenger=20,zalo_bot=10,simulator=200; zalo defaults to one per ZALO_SEND_INTERVAL_MS); Messenger's high-volume state starts near 40/s"),

@@ -4,7 +4,7 @@
  *
  * Pure: days are `YYYY-MM-DD` strings in Asia/Ho_Chi_Minh (UTC+7), moments are Dates passed in.
  */
-import { addDays, dayStart, daysBetween, localDay, weekday } from "./time.ts";
+import { addDays, dayStart, daysBetween, isoDay, localDay, weekday } from "./time.ts";
 
 /**
  * When the bot may send messages and which days count as working days.
@@ -113,7 +113,7 @@ function newMoonDay(k: number): number {
 
 /** Day number of the start of lunar month 11 (the month containing the winter solstice) of `year`. */
 function lunarMonth11(year: number): number {
-  const off = jdn(`${String(year).padStart(4, "0")}-12-31`) - 2415021;
+  const off = jdn(isoDay(year, 12, 31)) - 2415021;
   const k = Math.floor(off / SYNODIC);
   const nm = newMoonDay(k);
   return sunSector(nm) >= 9 ? newMoonDay(k - 1) : nm;
@@ -237,20 +237,19 @@ const holidayCache = new Map<number, readonly { date: string; name: string }[]>(
 export function publicHolidays(year: number): { date: string; name: string }[] {
   let list = holidayCache.get(year);
   if (!list) {
-    const y = String(year).padStart(4, "0");
     const tet = lunarToSolar(year, 1, 1);
     const computed = [
-      { date: `${y}-01-01`, name: "Tết Dương lịch" },
+      { date: isoDay(year, 1, 1), name: "Tết Dương lịch" },
       { date: addDays(tet, -1), name: "Tết Nguyên Đán (30 Tết)" },
       { date: tet, name: "Tết Nguyên Đán (mùng 1)" },
       { date: addDays(tet, 1), name: "Tết Nguyên Đán (mùng 2)" },
       { date: addDays(tet, 2), name: "Tết Nguyên Đán (mùng 3)" },
       { date: addDays(tet, 3), name: "Tết Nguyên Đán (mùng 4)" },
       { date: lunarToSolar(year, 3, 10), name: "Giỗ Tổ Hùng Vương" },
-      { date: `${y}-04-30`, name: "Ngày Chiến thắng" },
-      { date: `${y}-05-01`, name: "Quốc tế Lao động" },
-      { date: `${y}-09-01`, name: "Quốc khánh (ngày liền kề)" },
-      { date: `${y}-09-02`, name: "Quốc khánh" },
+      { date: isoDay(year, 4, 30), name: "Ngày Chiến thắng" },
+      { date: isoDay(year, 5, 1), name: "Quốc tế Lao động" },
+      { date: isoDay(year, 9, 1), name: "Quốc khánh (ngày liền kề)" },
+      { date: isoDay(year, 9, 2), name: "Quốc khánh" },
     ].sort((a, b) => a.date.localeCompare(b.date));
     list = Object.freeze(computed);
     holidayCache.set(year, list);

@@ -4,9 +4,10 @@
  * Matching runs on folded text (see `fold` in text.ts): lower case, no diacritics, đ → d,
  * whitespace collapsed. Positions map back to the source so `Deadline.text` is always the
  * exact original substring. Calendar dates are `YYYY-MM-DD` strings in Asia/Ho_Chi_Minh;
- * arithmetic uses `Date.UTC` on calendar days only.
+ * day arithmetic comes from time.ts.
  */
 import { foldWithMap, sourceSlice, type FoldedText } from "./text.ts";
+import { clockTime, dayExists, daysBetween, daysInMonth, endOfMonth, isoDay, parseDay, plausibleYear, type DayParts } from "./time.ts";
 
 /** The shape of a resolved deadline. */
 export type DeadlineKind = "date" | "month" | "quarter" | "half-year" | "year" | "recurring" | "ongoing" | "none";
@@ -91,47 +92,17 @@ export const NO_DEADLINE: Deadline = Object.freeze({
 });
 
 // ---------------------------------------------------------------------------------------------
-// Calendar helpers (calendar days only, via Date.UTC)
+// Calendar helpers (calendar days only; the arithmetic lives in time.ts)
 
-interface Ymd {
-  y: number;
-  m: number;
-  d: number;
-}
-
-const DAY_MS = 86_400_000;
-
-function daysInMonth(y: number, m: number): number {
-  return new Date(Date.UTC(y, m, 0)).getUTCDate();
-}
-
-function pad(n: number, width = 2): string {
-  return String(n).padStart(width, "0");
-}
-
-function iso(y: number, m: number, d: number): string {
-  return `${pad(y, 4)}-${pad(m)}-${pad(d)}`;
-}
-
-function parseIso(s: string | null): Ymd | null {
-  if (s === null) return null;
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-  if (!m) return null;
-  const y = Number(m[1]);
-  const mo = Number(m[2]);
-  const d = Number(m[3]);
-  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return null;
-  return { y, m: mo, d };
+/** A `YYYY-MM-DD` day that exists, as numbers; null otherwise. */
+function parseIso(s: string | null): DayParts | null {
+  const p = s === null ? null : parseDay(s);
+  return p !== null && dayExists(p.y, p.m, p.d) ? p : null;
 }
 
 /** Is day/month valid (for an unknown year, 29/2 is allowed)? */
 function validDayMonth(d: number, m: number, y: number | null): boolean {
-  if (m < 1 || m > 12 || d < 1) return false;
-  return d <= (y === null ? daysInMonth(2000, m) : daysInMonth(y, m));
-}
-
-function validYear(y: number): boolean {
-  return y >= 1900 && y <= 2200;
+  return dayExists(y ?? 2000, m, d);
 }
 
 /**
@@ -139,21 +110,16 @@ function validYear(y: number): boolean {
  * would put the day more than about six months before the document (a December notice saying
  * "trước 15/1" means January of the next year).
  */
-function inferYear(m: number, d: number | "last", doc: Ymd | null): number | null {
+function inferYear(m: number, d: number | "last", doc: DayParts | null): number | null {
   if (doc === null) return null;
-  const docTime = Date.UTC(doc.y, doc.m - 1, doc.d);
-  const day = d === "last" ? daysInMonth(doc.y, m) : Math.min(d, daysInMonth(doc.y, m));
-  const t = Date.UTC(doc.y, m - 1, day);
-  return t < docTime - 183 * DAY_MS ? doc.y + 1 : doc.y;
+  const last = daysInMonth(doc.y, m);
+  const day = isoDay(doc.y, m, d === "last" ? last : Math.min(d, last));
+  return daysBetween(day, isoDay(doc.y, doc.m, doc.d)) > 183 ? doc.y + 1 : doc.y;
 }
 
-function lastOfMonth(y: number, m: number): string {
-  return iso(y, m, daysInMonth(y, m));
-}
-
-/** Last day of the month before month m of year y. */
-function lastOfPreviousMonth(y: number, m: number): string {
-  return m === 1 ? iso(y - 1, 12, 31) : lastOfMonth(y, m - 1);
+/** Last day of the month before month m of year y ("trước tháng 7" → 30/6). */
+function endOfPreviousMonth(y: number, m: number): string {
+  return m === 1 ? isoDay(y - 1, 12, 31) : endOfMonth(isoDay(y, m - 1, 1));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -250,7 +216,7 @@ function parseTime(s: string): string | null {
   const h = Number(m[1]);
   const min = m[2] === undefined ? 0 : Number(m[2]);
   if (h > 24 || min > 59 || (h === 24 && min > 0)) return null;
-  return `${pad(h)}:${pad(min)}`;
+  return clockTime(h, min);
 }
 
 function romanOrArabic(s: string): number | null {
@@ -304,7 +270,7 @@ function fields(partial: Partial<Fields> & { kind: DeadlineKind }): Fields {
 
 interface Scan {
   f: string;
-  doc: Ymd | null;
+  doc: DayParts | null;
   /** The document's holiday break ends on this day (see DeadlineContext.holidayEnd). */
   holidayEnd: string | null;
   out: Candidate[];
@@ -328,13 +294,13 @@ function* matches(re: RegExp, s: string): Generator<RegExpExecArray> {
 }
 
 /** Resolve day/month/year (year possibly missing) to a due date, or undefined when invalid. */
-function dueOfDate(p: DateParts, doc: Ymd | null): string | null | undefined {
-  if (p.y !== null && !validYear(p.y)) return undefined;
+function dueOfDate(p: DateParts, doc: DayParts | null): string | null | undefined {
+  if (p.y !== null && !plausibleYear(p.y)) return undefined;
   if (!validDayMonth(p.d, p.m, p.y)) return undefined;
   const y = p.y ?? inferYear(p.m, p.d, doc);
   if (y === null) return null;
   if (!validDayMonth(p.d, p.m, y)) return undefined; // 29/2 in a common year
-  return iso(y, p.m, p.d);
+  return isoDay(y, p.m, p.d);
 }
 
 /** A document number just before a date ("Quyết định 142/2008/QĐ-TTg, ngày 27/10/2008"). */
@@ -411,7 +377,7 @@ function scanDates(scan: Scan): void {
     const textual = /thang/.test(core);
     let prio: number = p.y !== null ? PRIO.bareDate : PRIO.bareDayMonth;
     const weak = p.y === null ? !hasNgay : textual && !hasNgay;
-    if (p.y !== null && due !== null && doc !== null && due < iso(doc.y, doc.m, doc.d)) prio = PRIO.pastBareDate;
+    if (p.y !== null && due !== null && doc !== null && due < isoDay(doc.y, doc.m, doc.d)) prio = PRIO.pastBareDate;
     add(scan, m.index, m.index + m[0].length, prio, fields({ kind: "date", due }), weak);
   }
 }
@@ -424,11 +390,11 @@ function scanPeriods(scan: Scan): void {
   for (const m of matches(month, f)) {
     const mo = Number(m[3]);
     const y0 = m[4] === undefined ? null : Number(m[4]);
-    if (mo < 1 || mo > 12 || (y0 !== null && !validYear(y0))) continue;
+    if (mo < 1 || mo > 12 || (y0 !== null && !plausibleYear(y0))) continue;
     const lead = m[1];
     const before = leadIsBefore(lead) && m[2] === undefined;
     const y = y0 ?? inferYear(mo, "last", doc);
-    const due = y === null ? null : before ? lastOfPreviousMonth(y, mo) : lastOfMonth(y, mo);
+    const due = y === null ? null : before ? endOfPreviousMonth(y, mo) : endOfMonth(isoDay(y, mo, 1));
     const explicit = lead !== undefined || m[2] !== undefined;
     const prio = explicit ? PRIO.period : PRIO.barePeriodWithYear;
     add(scan, m.index, m.index + m[0].length, prio, fields({ kind: "month", due }), !explicit && y0 === null);
@@ -441,11 +407,11 @@ function scanPeriods(scan: Scan): void {
   for (const m of matches(quarter, f)) {
     const q = romanOrArabic(m[3] ?? "");
     const y0 = m[4] === undefined ? null : Number(m[4]);
-    if (q === null || (y0 !== null && !validYear(y0))) continue;
+    if (q === null || (y0 !== null && !plausibleYear(y0))) continue;
     const lastMonth = q * 3;
     const before = leadIsBefore(m[1]) && m[2] === undefined;
     const y = y0 ?? inferYear(lastMonth, "last", doc);
-    const due = y === null ? null : before ? lastOfPreviousMonth(y, lastMonth - 2) : lastOfMonth(y, lastMonth);
+    const due = y === null ? null : before ? endOfPreviousMonth(y, lastMonth - 2) : endOfMonth(isoDay(y, lastMonth, 1));
     const explicit = m[1] !== undefined || m[2] !== undefined || y0 !== null;
     add(scan, m.index, m.index + m[0].length, explicit ? PRIO.period : PRIO.barePeriodWithYear, fields({ kind: "quarter", due }));
   }
@@ -454,9 +420,9 @@ function scanPeriods(scan: Scan): void {
   const half = new RegExp(R`(?<![a-z0-9/])(?:(${LEAD})\s*)?(?:(?:0?6|sau)\s+thang|nua)\s+(dau|cuoi)\s+nam(?:\s*,?\s*(\d{4})(?!\d))?`);
   for (const m of matches(half, f)) {
     const y0 = m[3] === undefined ? null : Number(m[3]);
-    if (y0 !== null && !validYear(y0)) continue;
+    if (y0 !== null && !plausibleYear(y0)) continue;
     const y = y0 ?? doc?.y ?? null;
-    const due = y === null ? null : m[2] === "dau" ? iso(y, 6, 30) : iso(y, 12, 31);
+    const due = y === null ? null : m[2] === "dau" ? isoDay(y, 6, 30) : isoDay(y, 12, 31);
     add(scan, m.index, m.index + m[0].length, PRIO.period, fields({ kind: "half-year", due }));
   }
 
@@ -464,18 +430,18 @@ function scanPeriods(scan: Scan): void {
   const midYear = new RegExp(R`(?<![a-z0-9])(?:(${LEAD})\s*)?giua\s+nam(?![a-z0-9])(?:\s*,?\s*(\d{4})(?!\d))?`);
   for (const m of matches(midYear, f)) {
     const y0 = m[2] === undefined ? null : Number(m[2]);
-    if (y0 !== null && !validYear(y0)) continue;
+    if (y0 !== null && !plausibleYear(y0)) continue;
     const y = y0 ?? doc?.y ?? null;
-    add(scan, m.index, m.index + m[0].length, PRIO.period, fields({ kind: "half-year", due: y === null ? null : iso(y, 6, 30) }));
+    add(scan, m.index, m.index + m[0].length, PRIO.period, fields({ kind: "half-year", due: y === null ? null : isoDay(y, 6, 30) }));
   }
 
   // Years: "trong năm 2021", "cuối năm 2023", "trước năm 2020", bare "năm 2021".
   const year = new RegExp(R`(?<![a-z0-9])(?:(${LEAD})\s*)?(?:(cuoi)\s+)?nam\s+(\d{4})(?!\d)`);
   for (const m of matches(year, f)) {
     const y = Number(m[3]);
-    if (!validYear(y)) continue;
+    if (!plausibleYear(y)) continue;
     const before = leadIsBefore(m[1]) && m[2] === undefined;
-    const due = before ? iso(y - 1, 12, 31) : iso(y, 12, 31);
+    const due = before ? isoDay(y - 1, 12, 31) : isoDay(y, 12, 31);
     const explicit = m[1] !== undefined || m[2] !== undefined;
     add(scan, m.index, m.index + m[0].length, explicit ? PRIO.period : PRIO.bareYear, fields({ kind: "year", due }));
   }
@@ -483,7 +449,7 @@ function scanPeriods(scan: Scan): void {
   // "cuối năm" without a year: the document's year.
   const endOfYear = new RegExp(R`(?<![a-z0-9])(?:(${LEAD})\s*)?cuoi\s+nam(?![a-z0-9])(?!\s*,?\s*\d)`);
   for (const m of matches(endOfYear, f)) {
-    const due = doc === null ? null : iso(doc.y, 12, 31);
+    const due = doc === null ? null : isoDay(doc.y, 12, 31);
     add(scan, m.index, m.index + m[0].length, PRIO.relativePeriod, fields({ kind: "year", due }));
   }
 

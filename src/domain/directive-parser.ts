@@ -16,6 +16,7 @@
 import { findDeadline, findRotation, NO_DEADLINE, resolveDeadline } from "./deadline.ts";
 import type { Deadline, DeadlineContext, Rotation } from "./deadline.ts";
 import { fold, foldWithMap, nfc } from "./text.ts";
+import { dayExists, isoDay, plausibleYear, viDate } from "./time.ts";
 import { matchUnits } from "./units.ts";
 import type { UnitDef, UnitMention } from "./units.ts";
 
@@ -116,18 +117,9 @@ function words(s: string): number {
   return s.split(/\s+/).filter((w) => w.length > 0).length;
 }
 
-function pad2(n: number): string {
-  return n < 10 ? `0${n}` : String(n);
-}
-
-function daysInMonth(y: number, m: number): number {
-  if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
-  return [4, 6, 9, 11].includes(m) ? 30 : 31;
-}
-
+/** A date written day, month, year → `YYYY-MM-DD`, or null when the year is implausible or the day does not exist. */
 function isoDate(d: number, m: number, y: number): string | null {
-  if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return null;
-  return `${y}-${pad2(m)}-${pad2(d)}`;
+  return plausibleYear(y) && dayExists(y, m, d) ? isoDay(y, m, d) : null;
 }
 
 /** Replace the content of (…) and “…” with spaces, keeping offsets. */
@@ -1425,7 +1417,7 @@ export function parseDirective(text: string, opts: ParseOptions = {}): ParsedDir
   if (issuedDate === null) {
     warnings.push(
       anchor
-        ? `Không xác định được ngày ban hành; thời hạn thiếu năm được tính theo ngày ${anchor.split("-").reverse().join("/")} nêu trong văn bản.`
+        ? `Không xác định được ngày ban hành; thời hạn thiếu năm được tính theo ngày ${viDate(anchor)} nêu trong văn bản.`
         : "Không xác định được ngày ban hành; thời hạn thiếu năm chưa được tính.",
     );
   }

@@ -248,6 +248,8 @@ export interface OutboundMessage {
   itemId: string | null;
   fallbackOf: string | null;
   broadcastId: string | null;
+  /** Set on a reply: the inbound message it answers (replies go first and ignore quiet hours). */
+  inReplyTo: string | null;
   status: OutboundStatus;
   createdAt: Date;
 }

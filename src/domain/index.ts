@@ -27,3 +27,12 @@ export type { RankableItem, RankedItem } from "./similarity.ts";
 export { groupBy } from "./group-by.ts";
 export { decideAttempt } from "./backoff.ts";
 export type { AttemptDecision, AttemptPolicy, AttemptState } from "./backoff.ts";
+
+export * from "./entities.ts";
+export * from "./time.ts";
+export * from "./status-text.ts";
+export * from "./calendar.ts";
+export { DEFAULT_POLICY, planReminders } from "./reminder-policy.ts";
+export type { PlannedReminder, ReminderPolicy } from "./reminder-policy.ts";
+export { OCCURRENCE_HORIZON, planOccurrences } from "./occurrences.ts";
+export type { OccurrencePlan } from "./occurrences.ts";

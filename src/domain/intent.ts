@@ -12,6 +12,7 @@
  */
 import { findDeadline } from "./deadline.ts";
 import { foldWithMap, nfc } from "./text.ts";
+import { daysInMonth, endOfMonth, isoDay, parseDay, plausibleYear } from "./time.ts";
 import { matchUnits } from "./units.ts";
 import type { UnitDef } from "./units.ts";
 
@@ -35,6 +36,7 @@ export type Intent =
   | "link"
   | "help"
   | "extend"
+  | "decide"
   | "bind_group"
   | "unknown";
 
@@ -66,6 +68,13 @@ export interface Interpretation {
   code: string | null;
   /** Yes/no answer to a confirmation question ("có", "đúng rồi", "ừ", "ok" / "không", "sai", "ko"). */
   answer: "yes" | "no" | null;
+  /**
+   * A leader's decision on an extension: "duyệt (gia hạn 6)", "đồng ý" → approve; "không duyệt",
+   * "từ chối", "không đồng ý" → reject. With "gia hạn" the intent is `decide`.
+   */
+  decision: "approve" | "reject" | null;
+  /** Small talk with no task in it: a greeting ("chào đồng chí") or thanks ("cảm ơn văn phòng ạ"). */
+  smalltalk: "greeting" | "thanks" | null;
   /**
    * The free text that remains (report note, broadcast or remind message, extension reason), in
    * NFC with original casing and diacritics, trimmed, emoji and control characters removed; the
@@ -734,19 +743,6 @@ interface DateHit {
   lead: boolean;
 }
 
-function daysIn(y: number, m: number): number {
-  return [31, y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1] ?? 0;
-}
-
-function pad(n: number, w = 2): string {
-  return String(n).padStart(w, "0");
-}
-
-function todayYear(today: string): number | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(today);
-  return m ? Number(m[1]) : null;
-}
-
 /** What a day/month/year makes: an ISO date, a day that does not exist, or not a date at all (null). */
 type DateValue = { iso: string } | "invalid";
 
@@ -755,11 +751,11 @@ function toIso(d: number, m: number, y: number | null, today: string): DateValue
   if (m < 1 || m > 12 || d < 1 || d > 31) return null;
   let year = y;
   if (year !== null && year < 100) year += 2000;
-  if (year === null) year = todayYear(today);
+  if (year === null) year = parseDay(today)?.y ?? null;
   if (year === null) return null;
-  if (year < 1900 || year > 2200) return null;
-  if (d > daysIn(year, m)) return "invalid";
-  return { iso: `${pad(year, 4)}-${pad(m)}-${pad(d)}` };
+  if (!plausibleYear(year)) return null;
+  if (d > daysInMonth(year, m)) return "invalid";
+  return { iso: isoDay(year, m, d) };
 }
 
 function findDates(core: Core, today: string, skip: Set<number>): DateHit[] {
@@ -975,8 +971,27 @@ function empty(): Interpretation {
     invalidDate: null,
     code: null,
     answer: null,
+    decision: null,
+    smalltalk: null,
     text: "",
   };
+}
+
+const REJECT_RE = /(?:^|\s)(?:khong duyet|khong dong y|tu choi|khong chap thuan)(?=\s|$)/;
+const APPROVE_RE = /(?:^|\s)(?:duyet|dong y|chap thuan)(?=\s|$)/;
+const THANKS_RE = /^(?:(?:xin )?cam on|cam ta|thanks?|thank you|tks|da nhan|nhan duoc roi|ok|oke|okay|vang|da|da vang|vang a)(?:\s|$)/;
+const GREETING_RE = /^(?:(?:xin )?chao|kinh chao|hello|hi|alo|a lo)(?:\s|$)/;
+
+/** The decision and small-talk signals, read from the whole folded message (see `Interpretation`). */
+function signalsOf(r: Interpretation, folded: string): Interpretation {
+  const decision = REJECT_RE.test(folded) ? "reject" : APPROVE_RE.test(folded) ? "approve" : null;
+  const out: Interpretation = { ...r, decision };
+  if (decision && r.intent === "extend" && /(?:^|\s)gia han(?=\s|$)/.test(folded)) out.intent = "decide";
+  if (out.intent === "unknown" && !decision) {
+    if (THANKS_RE.test(folded) || (r.answer === "yes" && r.text === "")) out.smalltalk = "thanks";
+    else if (GREETING_RE.test(folded)) out.smalltalk = "greeting";
+  }
+  return out;
 }
 
 /** Query intents answer from the store: their remainder is not a message. */
@@ -997,7 +1012,9 @@ const QUERIES = new Set<Intent>(["status", "overdue", "unreported", "my_tasks", 
  * interpret("đúng rồi ạ", ctx);                     // unknown, answer "yes"
  */
 export function interpret(input: string, ctx: InterpretContext): Interpretation {
-  return interpretClean(clean(input), ctx);
+  const cleaned = clean(input);
+  const words = foldWithMap(cleaned).text.replace(/[^\p{L}\p{N}\s]/gu, " ").replace(/\s+/g, " ").trim();
+  return signalsOf(interpretClean(cleaned, ctx), words);
 }
 
 function interpretClean(s: string, ctx: InterpretContext): Interpretation {
@@ -1210,11 +1227,11 @@ function fill(
     } else if (intent === "extend") {
       // "đến cuối tháng 7", "trong quý 3": a period's last day.
       const d = findDeadline(core.src.slice(core.toks[rest]?.start ?? 0, core.toks[Math.min(core.toks.length, 200) - 1]?.end ?? 0), {
-        documentDate: /^\d{4}-\d{2}-\d{2}$/.test(ctx.today) ? ctx.today : null,
+        documentDate: parseDay(ctx.today) ? ctx.today : null,
       });
       const mm = TO_MONTH_RE.exec(core.cs);
       const writtenYear = mm?.[2] ?? mm?.[3];
-      const year = writtenYear !== undefined ? Number(writtenYear) : todayYear(ctx.today);
+      const year = writtenYear !== undefined ? Number(writtenYear) : (parseDay(ctx.today)?.y ?? null);
       const month = mm ? Number(mm[1]) : 0;
       if (d.due !== null && d.kind !== "recurring" && d.kind !== "ongoing" && d.text) {
         r.date = d.due;
@@ -1223,7 +1240,7 @@ function fill(
         if (idx >= 0) textCuts.push({ a: tokAt(core, idx), b: tokAt(core, idx + dm.length - 1) + 1 });
       } else if (mm && year !== null && month >= 1 && month <= 12) {
         // "sang tháng 8", "qua tháng 8": to the end of that month (deadline.ts has no such lead-in).
-        r.date = `${pad(year, 4)}-${pad(month)}-${pad(daysIn(year, month))}`;
+        r.date = endOfMonth(isoDay(year, month, 1));
         textCuts.push(spanOf(core, mm));
       }
     }

@@ -3,7 +3,7 @@
  * Pure: days in, days out (Asia/Ho_Chi_Minh calendar days, see time.ts).
  */
 import type { Deadline, Period, Rotation } from "./deadline.ts";
-import { addDays, endOfMonth, weekday } from "./time.ts";
+import { addDays, daysBetween, endOfMonth, isoDay, weekday } from "./time.ts";
 
 export interface OccurrencePlan {
   periodStart: string;
@@ -26,9 +26,7 @@ function periodContaining(every: Period, day: string): { start: string; end: str
   const [y, m] = day.split("-").map(Number) as [number, number];
   const firstMonth = every === "month" ? m : every === "quarter" ? m - ((m - 1) % 3) : 1;
   const months = every === "month" ? 1 : every === "quarter" ? 3 : 12;
-  const start = `${y}-${String(firstMonth).padStart(2, "0")}-01`;
-  const lastMonthDay = `${y}-${String(firstMonth + months - 1).padStart(2, "0")}-01`;
-  return { start, end: endOfMonth(lastMonthDay) };
+  return { start: isoDay(y, firstMonth, 1), end: endOfMonth(isoDay(y, firstMonth + months - 1, 1)) };
 }
 
 function dueWithin(start: string, end: string, deadline: Deadline): string {
@@ -79,7 +77,7 @@ export function planOccurrences(
     if (parts === 1) {
       out.push({ periodStart: start, periodEnd: end, dueDate: dueWithin(start, end, deadline), team: null });
     } else {
-      const length = Math.round((Date.parse(end) - Date.parse(start)) / 86_400_000) + 1;
+      const length = daysBetween(start, end) + 1;
       for (let i = 0; i < parts; i++) {
         const partStart = addDays(start, Math.floor((length * i) / parts));
         const partEnd = i === parts - 1 ? end : addDays(start, Math.floor((length * (i + 1)) / parts) - 1);

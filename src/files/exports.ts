@@ -20,8 +20,8 @@ import {
   type ParagraphChild,
 } from "docx";
 import ExcelJS from "exceljs";
-import { CELL_CLASSES, CELL_CLASS_VI, CELL_COLOURS, type BoardView, type CellClass, type ReportDraft, type ReportNote } from "../app/board.ts";
-import { localIso, viDate } from "../domain/time.ts";
+import { CELL_CLASSES, CELL_CLASS_VI, CELL_COLOURS, type BoardView, type CellClass, type ReportDraft, type ReportNote } from "../app/index.ts";
+import { localIso, viDate } from "../domain/index.ts";
 import { directiveName } from "./names.ts";
 
 /** "#C6EFCE" → "FFC6EFCE" (Excel's ARGB). */

@@ -2,8 +2,8 @@
  * How a directive is named in the pages and the exports (kept apart from exports.ts, which loads
  * exceljs and docx: the pages need the name on every request, the libraries only on a download).
  */
-import type { DirectiveHeader } from "../app/board.ts";
-import { viDate } from "../domain/time.ts";
+import type { DirectiveHeader } from "../app/index.ts";
+import { viDate } from "../domain/index.ts";
 
 /**
  * How a directive is named in running text.

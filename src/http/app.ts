@@ -1,7 +1,7 @@
 import helmet from "@fastify/helmet";
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from "fastify";
 import type { FastifyBaseLogger } from "fastify";
-import type { HealthProbe } from "../app/ports.ts";
+import type { HealthProbe } from "../app/index.ts";
 import { healthRoutes } from "./health.ts";
 import { officeApi, type OfficeApiDeps } from "./office-api.ts";
 import { webPages, type WebDeps } from "./web/index.ts";

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import type { HealthProbe } from "../app/ports.ts";
+import type { HealthProbe } from "../app/index.ts";
 
 export interface HealthState {
   ok: boolean;

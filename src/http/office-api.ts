@@ -5,8 +5,8 @@
 import multipart from "@fastify/multipart";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import { CHANNELS, type Channel, type Org, type Person } from "../domain/entities.ts";
-import type { FailedDelivery } from "../app/ports.ts";
+import { CHANNELS, type Channel, type Org, type Person } from "../domain/index.ts";
+import type { FailedDelivery } from "../app/index.ts";
 import { BroadcastError, GroupBindingError, IntakeError, OrgSettingsError, type Broadcasts, type Groups, type Intake } from "../app/index.ts";
 import { DirectiveFileError, MAX_DIRECTIVE_FILE_BYTES, readDirectiveBuffer } from "../files/index.ts";
 

@@ -3,7 +3,7 @@
  * (a one-time code for a person to link a chat account).
  */
 import { interpret, parseDirective, rankItems, fold } from "../domain/index.ts";
-import { localDay } from "../domain/time.ts";
+import { localDay } from "../domain/index.ts";
 import { createConversation } from "../app/index.ts";
 import type { Config } from "../config/index.ts";
 import { createStore } from "../store/index.ts";

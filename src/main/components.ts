@@ -8,31 +8,34 @@ import * as argon2 from "@node-rs/argon2";
 import { join } from "node:path";
 import type { Logger as PinoLogger } from "pino";
 import { createLogger as createProcessLogger } from "./logging.ts";
-import { deliveryRate, simulatorEnabled, trustProxy, type Config } from "../config/index.ts";
-import type { ChannelGateway, Clock, Dispatch, HealthProbe } from "../app/ports.ts";
-import { createWebAuth, type PasswordHasher } from "../app/index.ts";
-import type { Channel } from "../domain/entities.ts";
-import { buildApp } from "../http/index.ts";
-import { createBoardView, createBroadcasts, createConversation, createDelivery, createDigest, createGroups, createIntake, createOrgSettings, createPlanner } from "../app/index.ts";
-import { simulatorPlugin } from "../../bots/simulator/index.ts";
-import { messengerGateway, messengerReplySender, messengerWebhook } from "../../bots/messenger/index.ts";
-import { simulatorGateway } from "../../bots/simulator/index.ts";
-import { zaloBotGateway, zaloBotReplySender, zaloBotWebhook } from "../../bots/zalo-bot/index.ts";
+import { deliveryRate, type Config } from "../config/index.ts";
+import type { Clock, Dispatch, InboundQueue } from "../app/index.ts";
+import { createBroadcasts, createConversation, createGroups, createIntake, createOrgSettings, createWebAuth, type PasswordHasher } from "../app/index.ts";
+import type { Channel } from "../domain/index.ts";
 import { createStore, openDatabase, type Database } from "../store/index.ts";
-import {
-  createHealthRedis,
-  createDeliveryQueue,
-  createInboundQueue,
-  createRedis,
-  startWorkers,
-  waitForReady,
-  type ReplySender,
-} from "../../jobs/index.ts";
+import { createDeliveryQueue, createInboundQueue, createRedis } from "../../jobs/index.ts";
 import { lockDataDir, secureDataDir } from "./data-lock.ts";
-import { webModules } from "./web-modules.ts";
-import type { Lifecycle } from "./lifecycle.ts";
+import { Lifecycle } from "./lifecycle.ts";
 
 export const systemClock: Clock = { now: () => new Date() };
+
+type Exit = (code: number) => void;
+
+/**
+ * Runs a process's start-up with its own logger and lifecycle (signals, bounded shutdown); a
+ * failure closes what was opened, then the CLI prints the one line.
+ */
+export async function boot(config: Config, exit: Exit, run: (lifecycle: Lifecycle, logger: PinoLogger) => Promise<void>): Promise<void> {
+  const logger = createLogger(config);
+  const lifecycle = new Lifecycle(logger, config.SHUTDOWN_TIMEOUT_MS);
+  lifecycle.handleSignals(exit);
+  try {
+    await run(lifecycle, logger);
+  } catch (error) {
+    await lifecycle.shutdown("start-up failed");
+    throw error;
+  }
+}
 
 export function createLogger(config: Config): PinoLogger {
   return createProcessLogger(config.LOG_LEVEL);
@@ -154,7 +157,18 @@ export function deliveryProducer(config: Config, lifecycle: Lifecycle): Dispatch
     await queue.close();
     producer.disconnect();
   });
-  return (routes) => queue.dispatch(routes);
+  return (routes, options) => queue.dispatch(routes, options);
+}
+
+/** A producer for the inbound queue (webhooks and the simulator store, queue, then answer). */
+export function inboundProducer(config: Config, lifecycle: Lifecycle): InboundQueue {
+  const producer = createRedis(config.REDIS_URL);
+  const queue = createInboundQueue(producer, config.QUEUE_PREFIX);
+  lifecycle.add("inbound-queue", async () => {
+    await queue.close();
+    producer.disconnect();
+  });
+  return queue;
 }
 
 /** The channels whose deliveries `dondoc worker` runs, with their rates (Zalo's runs in `dondoc zalo`). */
@@ -162,146 +176,3 @@ export function deliveryChannels(config: Config, configured: Channel[]): { chann
   return configured.map((channel) => ({ channel, ratePerSecond: deliveryRate(config, channel) }));
 }
 export type AppServices = ReturnType<typeof appServices>;
-
-export function messengerConfig(config: Config) {
-  const { MESSENGER_APP_SECRET: appSecret, MESSENGER_VERIFY_TOKEN: verifyToken, MESSENGER_PAGE_TOKEN: pageToken } = config;
-  return appSecret && verifyToken && pageToken ? { appSecret, verifyToken, pageToken, baseUrl: config.GRAPH_API_BASE } : null;
-}
-
-export function zaloBotConfig(config: Config) {
-  const { ZALO_BOT_TOKEN: token, ZALO_BOT_SECRET_TOKEN: secretToken } = config;
-  return token && secretToken ? { token, secretToken, baseUrl: config.ZALO_BOT_API_BASE } : null;
-}
-
-export async function startWeb(
-  config: Config,
-  lifecycle: Lifecycle,
-  logger: PinoLogger,
-  database: Database,
-): Promise<{ url: string; simulator: boolean }> {
-  const healthRedis = createHealthRedis(config.REDIS_URL);
-  lifecycle.add("redis-health", async () => {
-    healthRedis.disconnect();
-  });
-  await waitForReady(healthRedis);
-  const probes: HealthProbe[] = [
-    { name: "database", check: () => database.ping() },
-    {
-      name: "redis",
-      check: async () => {
-        await healthRedis.ping();
-      },
-    },
-  ];
-  const { store, intake, conversation, broadcasts, settings, groups } = appServices(database, config, deliveryProducer(config, lifecycle));
-  const org = await ensureDefaultOrg(database, config, logger);
-  const simulator = simulatorEnabled(config);
-  const messenger = messengerConfig(config);
-  const channelPlugins = [];
-  if (simulator) channelPlugins.push(simulatorPlugin({ handler: conversation, orgId: org.id, clock: systemClock, secret: simulatorSecret(config) }));
-  const zaloBot = zaloBotConfig(config);
-  if (messenger || zaloBot) {
-    // One inbound queue shared by the webhooks.
-    const producer = createRedis(config.REDIS_URL);
-    const queue = createInboundQueue(producer, config.QUEUE_PREFIX);
-    lifecycle.add("inbound-queue", async () => {
-      await queue.close();
-      producer.disconnect();
-    });
-    if (messenger) channelPlugins.push(messengerWebhook({ ...messenger, orgId: org.id, handler: conversation, queue }));
-    if (zaloBot) channelPlugins.push(zaloBotWebhook({ secretToken: zaloBot.secretToken, orgId: org.id, handler: conversation, queue }));
-  }
-  const app = await buildApp({
-    logger,
-    probes,
-    trustProxy: trustProxy(config),
-    office: {
-      intake,
-      authenticate: (token) => store.access.byToken(token),
-      issueLinkCode: (orgId, personId, actor, options) => conversation.issueLinkCode(orgId, personId, actor, options),
-      failedDeliveries: (orgId) => store.outbound.failed(orgId, 200),
-      broadcasts,
-      settings,
-      groups,
-    },
-    web: { auth: createWebAuth({ store, clock: systemClock, hasher: argon2Hasher }), modules: webModules({ store, clock: systemClock, intake, conversation, broadcasts, groups, settings, messengerPage: config.MESSENGER_PAGE_ID ?? null, board: createBoardView({ store, clock: systemClock }) }) },
-    channelPlugins,
-  });
-  const url = await app.listen({ host: config.HOST, port: config.PORT });
-  lifecycle.add("http", () => app.close());
-  logger.info({ url, database: database.driver, simulator, messenger: messenger !== null, zaloBot: zaloBot !== null }, "web listening");
-  return { url, simulator };
-}
-
-/**
- * The worker's sender for replies to Zalo messages. Only the process holding the Zalo session
- * (`dondoc zalo`, or `dondoc start` with a saved session) may talk to Zalo, so the replies, already
- * in the outbox, go to the `deliver-zalo` queue that process works; the outbox row keeps the quote.
- */
-export function zaloQueueSender(dispatch: Dispatch): ReplySender {
-  return (orgId, replies) => dispatch(replies.map((reply) => ({ orgId, id: reply.outboundMessageId, channel: "zalo" as const })));
-}
-
-export async function startWorker(config: Config, lifecycle: Lifecycle, logger: PinoLogger, database: Database) {
-  const dispatch = deliveryProducer(config, lifecycle);
-  const { store, conversation, broadcasts } = appServices(database, config, dispatch);
-  const messenger = messengerConfig(config);
-  const graph = messenger ? { baseUrl: messenger.baseUrl, pageToken: messenger.pageToken, appSecret: messenger.appSecret } : null;
-  const zaloBot = zaloBotConfig(config);
-  const bot = zaloBot ? { baseUrl: zaloBot.baseUrl, token: zaloBot.token } : null;
-  const planner = createPlanner({ store, clock: systemClock });
-  const digest = createDigest({ store, clock: systemClock, broadcasts });
-  const gateways: Partial<Record<Channel, ChannelGateway>> = {
-    simulator: simulatorGateway(),
-    ...(graph ? { messenger: messengerGateway({ graph, deliveredId: (o, id) => conversation.deliveredId(o, id) }) } : {}),
-    ...(bot ? { zalo_bot: zaloBotGateway({ bot }) } : {}),
-  };
-  const delivery = createDelivery({ store, clock: systemClock, gateways });
-  const connection = createRedis(config.REDIS_URL);
-  lifecycle.add("redis", async () => {
-    if (connection.status === "ready") await connection.quit().catch(() => connection.disconnect());
-    else connection.disconnect();
-  });
-  /** Runs `work` for each org in turn (not at once: many orgs must not empty the pool) and joins the results. */
-  const eachOrg = async <T>(work: (orgId: string) => Promise<T[]>): Promise<T[]> => {
-    const out: T[] = [];
-    for (const org of await store.orgs.all()) out.push(...(await work(org.id)));
-    return out;
-  };
-  const channels = deliveryChannels(config, Object.keys(gateways) as Channel[]);
-  const workers = await startWorkers({
-    connection,
-    prefix: config.QUEUE_PREFIX,
-    clock: systemClock,
-    logger,
-    processInbound: (orgId, id) => conversation.process(orgId, id),
-    senders: {
-      ...(graph ? { messenger: messengerReplySender({ graph, handler: conversation }) } : {}),
-      ...(bot ? { zalo_bot: zaloBotReplySender({ bot, handler: conversation }) } : {}),
-      zalo: zaloQueueSender(dispatch),
-    },
-    deliver: (orgId, id, options) => delivery.deliver(orgId, id, options),
-    routes: (orgId, ids) => store.outbound.routes(orgId, ids),
-    pendingOutbox: () => delivery.pendingToDeliver(),
-    deliveryChannels: channels,
-    deliveryConcurrency: config.DELIVERY_CONCURRENCY,
-    deliveryLockMs: config.DELIVERY_LOCK_MS,
-    reminders: {
-      plan: async () => (await eachOrg(async (orgId) => [await planner.plan(orgId)])).reduce((sum, n) => sum + n, 0),
-      moments: () => eachOrg((orgId) => planner.moments(orgId)),
-      fire: () => eachOrg((orgId) => planner.fire(orgId)),
-      async prepareFire(at) {
-        const prepared = new Map(await eachOrg(async (orgId) => [[orgId, await planner.prepare(orgId, at)] as const]));
-        return () =>
-          eachOrg((orgId) => {
-            const ready = prepared.get(orgId);
-            return planner.fire(orgId, ready ? { prepared: ready } : {});
-          });
-      },
-      digest: () => eachOrg((orgId) => digest.send(orgId)),
-      digestCron: config.DIGEST_CRON,
-    },
-  });
-  lifecycle.add("workers", () => workers.close());
-  logger.info({ queues: [...workers.queues.keys()], deliveries: channels }, "worker running");
-}

@@ -6,8 +6,8 @@
 import { readFileSync } from "node:fs";
 import type { Logger as PinoLogger } from "pino";
 import { createIntake } from "../app/index.ts";
-import type { Store } from "../app/ports.ts";
-import type { Org, PersonRole } from "../domain/entities.ts";
+import type { Store } from "../app/index.ts";
+import type { Org, PersonRole } from "../domain/index.ts";
 import { fold } from "../domain/index.ts";
 import { systemClock } from "./components.ts";
 

@@ -12,7 +12,7 @@ import {
   WebAuthError,
   type Intake,
 } from "../app/index.ts";
-import type { Org } from "../domain/entities.ts";
+import type { Org } from "../domain/index.ts";
 import type { Config } from "../config/index.ts";
 import { createStore, type Database } from "../store/index.ts";
 import { DirectiveFileError, readDirectiveFile } from "../files/index.ts";

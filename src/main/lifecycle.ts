@@ -1,4 +1,4 @@
-import type { Logger } from "../app/ports.ts";
+import type { Logger } from "../app/index.ts";
 
 /**
  * Owns signals and graceful shutdown for one process: closers run in reverse order of

@@ -3,9 +3,9 @@
  * for a directive, without a database or Redis — what office sees before activating.
  */
 import { BUILTIN_UNITS, expandGroup, parseDirective, type ParsedItem } from "../domain/index.ts";
-import { planOccurrences } from "../domain/occurrences.ts";
-import { planReminders, type ReminderKind } from "../domain/reminder-policy.ts";
-import { localDay, localIso } from "../domain/time.ts";
+import { planOccurrences } from "../domain/index.ts";
+import { planReminders, type ReminderKind } from "../domain/index.ts";
+import { localDay, localIso } from "../domain/index.ts";
 import { assertParsableLength, IntakeError } from "../app/index.ts";
 import { CliError, readText } from "./intake-cli.ts";
 import { systemClock } from "./components.ts";

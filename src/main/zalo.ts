@@ -5,15 +5,15 @@
  */
 import type { Logger as PinoLogger } from "pino";
 import { deliveryRate, type Config } from "../config/index.ts";
-import type { Clock, Dispatch, Store } from "../app/ports.ts";
-import { createDelivery } from "../app/index.ts";
-import { createDeliveryQueue, createInboundQueue, createRedis, startDeliveryWorker } from "../../jobs/index.ts";
+import type { Clock, Dispatch, Store } from "../app/index.ts";
+import { createAlerts, createDelivery } from "../app/index.ts";
+import { assertRedisReachable, createDeliveryQueue, createInboundQueue, createRedis, startDeliveryWorker } from "../../jobs/index.ts";
 import type { Scheduler, ZaloLoginFn } from "../../bots/zalo/index.ts";
 
 /** The Zalo channel, loaded when first used: zca-js and its dependencies hold ~20 MB a process without Zalo does not need. */
 const zaloChannel = () => import("../../bots/zalo/index.ts");
 import type { Database } from "../store/index.ts";
-import { appServices, deliveryProducer, systemClock } from "./components.ts";
+import { appServices, boot, deliveryProducer, ensureDefaultOrg, openDatabaseFor, systemClock } from "./components.ts";
 import type { Lifecycle } from "./lifecycle.ts";
 
 /** `dondoc zalo` before any `dondoc zalo login`: nothing to listen with. */
@@ -52,16 +52,10 @@ export async function hasZaloSession(config: Config, account = "default"): Promi
  * Tells office that the Zalo account needs a QR login, on their other accounts (Messenger,
  * Zalo Bot…): the Zalo account itself cannot send until then. Audited either way.
  */
-export async function alertOfficeOffZalo(deps: { store: Store; clock: Clock; dispatch?: Dispatch }, orgId: string, reason: string): Promise<string[]> {
-  const { store, clock } = deps;
+export async function alertOfficeOffZalo(deps: { store: Pick<Store, "chats" | "outbound" | "audit">; clock: Clock; dispatch?: Dispatch }, orgId: string, reason: string): Promise<string[]> {
   const { needsQrAlert } = await zaloChannel();
-  const ids: string[] = [];
-  for (const office of await store.chats.personsWithRole(orgId, "office")) {
-    const other = (await store.chats.identitiesOfPerson(orgId, office.id)).find((i) => i.channel !== "zalo");
-    if (other) ids.push((await store.outbound.enqueue({ orgId, identityId: other.id, text: needsQrAlert(reason) })).id);
-  }
-  await store.audit.append({ orgId, actor: "system", action: "channel.needs_office", entity: "channel", entityId: "zalo", data: { reason, alerted: ids.length }, at: clock.now() });
-  if (deps.dispatch && ids.length > 0) await deps.dispatch(await store.outbound.routes(orgId, ids));
+  const ids = await createAlerts(deps).office(orgId, needsQrAlert(reason), { avoidChannel: "zalo" });
+  await deps.store.audit.append({ orgId, actor: "system", action: "channel.needs_office", entity: "channel", entityId: "zalo", data: { reason, alerted: ids.length }, at: deps.clock.now() });
   return ids;
 }
 
@@ -101,7 +95,7 @@ export async function startZalo(config: Config, lifecycle: Lifecycle, logger: Pi
     account,
     dataDir: config.DATA_DIR,
     credentialsKey: config.ZALO_CREDENTIALS_KEY,
-    pacing: { intervalMs: config.ZALO_SEND_INTERVAL_MS, hourlyCap: config.ZALO_HOURLY_CAP },
+    guard: { hourlyCap: config.ZALO_HOURLY_CAP },
     redis: connection,
     handler: conversation,
     queue: inbound,
@@ -116,7 +110,7 @@ export async function startZalo(config: Config, lifecycle: Lifecycle, logger: Pi
   });
   lifecycle.add("zalo-listener", () => zalo.stop());
 
-  const delivery = createDelivery({ store, clock, gateways: { zalo: zalo.gateway } });
+  const delivery = createDelivery({ store, clock, gateways: { zalo: zalo.gateway }, dispatch });
   const ratePerSecond = deliveryRate(config, "zalo");
   const worker = startDeliveryWorker({
     connection,
@@ -147,4 +141,21 @@ export async function runZaloLogin(config: Config, options: { account?: string; 
     print: options.print,
   });
   return `Đã đăng nhập Zalo (tài khoản ${uid}); phiên được lưu mã hoá tại ${path}. Chạy "dondoc zalo" để bắt đầu nhận tin.`;
+}
+
+/**
+ * `dondoc zalo`: the Zalo listener and the `deliver-zalo` worker, without web or the other
+ * workers (run `dondoc worker` beside it on PostgreSQL; on the embedded database use
+ * `dondoc start`, which runs the listener itself when a session is saved).
+ */
+export async function runZalo(config: Config, exit: (code: number) => void, options: { account?: string } = {}): Promise<void> {
+  const account = options.account ?? "default";
+  // One clear line before anything is opened: no key, a wrong key, or no saved session.
+  await assertZaloSession(config, account);
+  await boot(config, exit, async (lifecycle, logger) => {
+    await assertRedisReachable(config.REDIS_URL);
+    const database = await openDatabaseFor(config, lifecycle, { migrate: false });
+    const org = await ensureDefaultOrg(database, config, logger);
+    await startZalo(config, lifecycle, logger, database, { orgId: org.id, account });
+  });
 }

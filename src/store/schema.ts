@@ -6,6 +6,7 @@
  * Change it, then `npm run db:generate` to write the migration; never edit a migration that has run.
  */
 import { sql } from "drizzle-orm";
+import { CHANNELS } from "../domain/index.ts";
 import {
   bigserial,
   check,
@@ -31,7 +32,8 @@ const orgRef = () =>
     .notNull()
     .references(() => orgs.id, { onDelete: "cascade" });
 
-export const channel = pgEnum("channel", ["zalo", "zalo_bot", "messenger", "simulator"]);
+/** The channels, as src/domain lists them (adding one there adds it here; drizzle-kit writes the migration). */
+export const channel = pgEnum("channel", CHANNELS);
 export const personRole = pgEnum("person_role", ["office", "cadre", "leader"]);
 export const membershipRole = pgEnum("membership_role", ["head", "deputy", "member"]);
 export const threadKind = pgEnum("thread_kind", ["direct", "group"]);
@@ -417,10 +419,12 @@ export const outboundMessages = pgTable(
     /** Set on the copy sent to a person's other account when the first could not be reached. */
     fallbackOf: uuid().references((): AnyPgColumn => outboundMessages.id, { onDelete: "set null" }),
     broadcastId: uuid().references(() => broadcasts.id, { onDelete: "set null" }),
+    /** A reply: the inbound message it answers. Replies ride a higher priority and ignore quiet hours. */
+    inReplyTo: uuid().references(() => inboundMessages.id, { onDelete: "set null" }),
     status: outboundStatus().notNull().default("pending"),
     createdAt: createdAt(),
   },
-  (t) => [index().on(t.orgId, t.status), index().on(t.broadcastId), index().on(t.status, t.createdAt)],
+  (t) => [index().on(t.orgId, t.status), index().on(t.broadcastId), index().on(t.status, t.createdAt), index().on(t.inReplyTo)],
 );
 
 /** One attempt to send an outbound message, with the platform's message id and the result. */

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createConversation, type Conversation } from "../../src/app/index.ts";
-import type { IncomingMessage, Store } from "../../src/app/ports.ts";
+import type { IncomingMessage, Store } from "../../src/app/index.ts";
 import { createStore } from "../../src/store/index.ts";
 import { FakeClock } from "../fakes/clock.ts";
 import { createMigratedDatabase, type TestDatabase } from "../support/databases.ts";

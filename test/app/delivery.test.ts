@@ -1,11 +1,12 @@
 /**
  * Delivering outbox messages through the Messenger gateway against a fake Graph server: the
- * 24-hour window, the fallback to the person's other account, error classes, retries.
+ * 24-hour window, the fallback to the person's other account, error classes, and what one try
+ * leaves for the next (the delivery queue retries: each `deliver` call is one try).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { messengerGateway } from "../../bots/messenger/index.ts";
 import { createConversation, createDelivery } from "../../src/app/index.ts";
-import type { Store } from "../../src/app/ports.ts";
+import type { Store } from "../../src/app/index.ts";
 import { createStore } from "../../src/store/index.ts";
 import { FakeClock } from "../fakes/clock.ts";
 import { startFakeGraph } from "../fakes/graph-api.ts";
@@ -27,8 +28,7 @@ describe("delivery through the Messenger gateway", () => {
     store = createStore(test.database.db);
     orgId = (await store.orgs.create({ slug: "deliver", name: "Phường gửi tin" })).id;
     graph = await startFakeGraph();
-    const conversation = createConversation({ store, clock });
-    const messenger = messengerGateway({ graph: { baseUrl: graph.baseUrl, pageToken: "PAGE-TOKEN", timeoutMs: 300 }, deliveredId: (o, id) => conversation.deliveredId(o, id), sleep: async () => undefined });
+    const messenger = messengerGateway({ graph: { baseUrl: graph.baseUrl, pageToken: "PAGE-TOKEN", timeoutMs: 300 } });
     delivery = createDelivery({ store, clock, gateways: { messenger } });
     const office = await store.persons.create({ orgId, fullName: "Văn phòng", roles: ["office"] });
     const officeZalo = await store.chats.upsertIdentity({ orgId, channel: "zalo", externalId: "zalo-office" });
@@ -115,12 +115,26 @@ describe("delivery through the Messenger gateway", () => {
     expect((await store.audit.list(orgId)).some((e) => e.action === "delivery.unreachable" && e.entityId === message.id)).toBe(true);
   });
 
-  it("retries a temporary failure (1200) and records every attempt", async () => {
+  it("hands a temporary failure (1200) back to the queue, sends on the next try, and records every attempt", async () => {
     const { psid, message } = await recipient(1);
     graph.script({ status: 500, body: { error: { message: "Temporary send message failure", type: "OAuthException", code: 1200 } } });
+    expect(await delivery.deliver(orgId, message.id)).toMatchObject({ status: "retry" });
+    expect((await store.outbound.get(orgId, message.id))?.status).toBe("pending");
     expect(await delivery.deliver(orgId, message.id)).toEqual({ status: "sent" });
     expect(sentTo(psid)).toHaveLength(2);
     expect((await store.outbound.deliveries(orgId, message.id)).map((d) => d.outcome)).toEqual(["retrying", "sent"]);
+    // The last try fails it for good.
+    const other = await recipient(1);
+    graph.script({ status: 500, body: { error: { message: "Temporary send message failure", type: "OAuthException", code: 1200 } } });
+    expect(await delivery.deliver(orgId, other.message.id, { finalTry: true })).toMatchObject({ status: "failed" });
+    expect((await store.outbound.get(orgId, other.message.id))?.status).toBe("failed");
+  });
+
+  it("hands a rate limit (613) back to the queue as rate_limited", async () => {
+    const { message } = await recipient(1);
+    graph.script({ status: 400, body: { error: { message: "Calls to this api have exceeded the rate limit.", type: "OAuthException", code: 613 } } });
+    expect(await delivery.deliver(orgId, message.id)).toMatchObject({ status: "retry" });
+    expect((await store.outbound.deliveries(orgId, message.id)).map((d) => d.outcome)).toEqual(["rate_limited"]);
   });
 
   it.each([
@@ -142,28 +156,35 @@ describe("delivery through the Messenger gateway", () => {
     expect((await officeMessages()) - officeBefore).toBe(office ? 1 : 0);
   });
 
-  it("after a timeout whose message got through, finds the echo and sends nothing twice", async () => {
+  it("after a timeout whose message got through, waits for the echo and sends nothing twice", async () => {
     const { psid, message } = await recipient(1);
     graph.script({ hang: true, thenDeliver: true });
+    // One try: no answer in time. The send is in doubt: it stays marked `sending`.
+    expect(await delivery.deliver(orgId, message.id)).toMatchObject({ status: "retry" });
+    expect((await store.outbound.deliveries(orgId, message.id)).map((d) => d.outcome)).toEqual(["sending"]);
+    // The queue's next try, before the echo: it waits for the platform's record rather than sending.
+    const waiting = await delivery.deliver(orgId, message.id);
+    expect(waiting.status).toBe("in_doubt");
+    expect(waiting.retryInMs).toBeGreaterThan(0);
     // The platform echoes what it delivered; the webhook records it against our outbox id.
-    const conversation = createConversation({ store, clock });
-    const echoed = (async () => {
-      const deadline = Date.now() + 5_000;
-      while (Date.now() < deadline) {
-        const mid = graph.echoFor(`outbox:${message.id}`);
-        if (mid) {
-          await conversation.recordEchoes(orgId, "messenger", [{ outboundMessageId: message.id, externalMessageId: mid }]);
-          return mid;
-        }
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      return null;
-    })();
-    const result = await delivery.deliver(orgId, message.id);
-    const mid = await echoed;
-    expect(result.status).toBe("sent");
-    expect(sentTo(psid)).toHaveLength(1);
+    const mid = graph.echoFor(`outbox:${message.id}`);
     expect(mid).toBeTruthy();
-    expect((await store.outbound.deliveries(orgId, message.id)).filter((d) => d.outcome === "sent").map((d) => d.externalMessageId)).toContain(mid);
+    const conversation = createConversation({ store, clock });
+    await conversation.recordEchoes(orgId, "messenger", [{ outboundMessageId: message.id, externalMessageId: mid ?? "" }]);
+    expect(await delivery.deliver(orgId, message.id)).toEqual({ status: "skipped" });
+    expect(sentTo(psid)).toHaveLength(1);
+    expect((await store.outbound.get(orgId, message.id))?.status).toBe("sent");
+    expect((await store.outbound.deliveries(orgId, message.id)).filter((d) => d.outcome === "sent").map((d) => d.externalMessageId)).toEqual([mid]);
+  });
+
+  it("after a timeout with no echo within the wait, sends again", async () => {
+    const { psid, message } = await recipient(1);
+    graph.script({ hang: true });
+    expect(await delivery.deliver(orgId, message.id)).toMatchObject({ status: "retry" });
+    expect((await delivery.deliver(orgId, message.id)).status).toBe("in_doubt");
+    clock.advance(11_000);
+    expect(await delivery.deliver(orgId, message.id)).toEqual({ status: "sent" });
+    expect(sentTo(psid)).toHaveLength(2);
+    expect(sentTo(psid)[1]?.body).toEqual(sentTo(psid)[0]?.body);
   });
 });

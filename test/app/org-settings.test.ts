@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createIntake, createOrgSettings, createPlanner, effectiveSettings, OrgSettingsError, parseOrgSettings } from "../../src/app/index.ts";
-import type { Store } from "../../src/app/ports.ts";
+import type { Store } from "../../src/app/index.ts";
 import { DEFAULT_CALENDAR } from "../../src/domain/calendar.ts";
 import { DEFAULT_POLICY } from "../../src/domain/reminder-policy.ts";
 import { localIso } from "../../src/domain/time.ts";

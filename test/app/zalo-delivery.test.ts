@@ -4,13 +4,12 @@
  * quotes the message it answers.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPacer, createRecentMessages, zaloGateway } from "../../bots/zalo/index.ts";
+import { createRecentMessages, createSendGuard, zaloGateway } from "../../bots/zalo/index.ts";
 import { createDelivery } from "../../src/app/index.ts";
-import type { Store } from "../../src/app/ports.ts";
+import type { Store } from "../../src/app/index.ts";
 import { createStore } from "../../src/store/index.ts";
 import { FakeClock } from "../fakes/clock.ts";
 import { FakeZcaApi, groupMessage } from "../fakes/zca-js.ts";
-import { FakeScheduler } from "../bots/zalo/fake-scheduler.ts";
 import { createMigratedDatabase, type TestDatabase } from "../support/databases.ts";
 
 const BOT = "8000000000000000001";
@@ -33,8 +32,8 @@ describe("delivery to a Zalo group", () => {
     test = await createMigratedDatabase("pglite");
     store = createStore(test.database.db);
     orgId = (await store.orgs.create({ slug: "zalo-group", name: "Phường nhóm" })).id;
-    const pacer = createPacer({ intervalMs: 0, hourlyCap: 100 }, { clock, scheduler: new FakeScheduler(clock, true) });
-    delivery = createDelivery({ store, clock, gateways: { zalo: zaloGateway({ api: () => api, pacer, recent, isLinked: async () => true }) } });
+    const guard = createSendGuard({ hourlyCap: 100 }, { clock });
+    delivery = createDelivery({ store, clock, gateways: { zalo: zaloGateway({ api: () => api, guard, recent, isLinked: async () => true }) } });
 
     const unit = await store.units.create({ orgId, name: "Hội Cựu chiến binh", key: "hoi-ccb" });
     const other = await store.units.create({ orgId, name: "Đoàn Thanh niên", key: "doan-tn" });

@@ -67,7 +67,7 @@ describe("interpret: properties over every fixture", () => {
     for (const c of cases) {
       const r = interpret(c.input, ctx);
       expect(Object.keys(r).sort()).toEqual(
-        ["answer", "code", "count", "date", "intent", "invalidDate", "item", "percent", "status", "text", "unit", "unitKey"].sort(),
+        ["answer", "code", "count", "date", "decision", "intent", "invalidDate", "item", "percent", "smalltalk", "status", "text", "unit", "unitKey"].sort(),
       );
       expect(r.text).toBe(r.text.normalize("NFC"));
       expect(r.text).toBe(r.text.trim());

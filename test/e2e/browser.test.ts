@@ -14,14 +14,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 declare function getComputedStyle(el: unknown): { backgroundColor: string };
 declare const document: { documentElement: { scrollWidth: number } };
 declare const innerWidth: number;
-import { simulatorPlugin } from "../../bots/simulator/index.ts";
-import { createBoardView, createBroadcasts, createConversation, createGroups, createIntake, createOrgSettings, createWebAuth } from "../../src/app/index.ts";
-import type { Store } from "../../src/app/ports.ts";
+import { createBoardView, createBroadcasts, createGroups, createDirectory, createIntake, createOrgSettings, createWebAuth } from "../../src/app/index.ts";
+import type { Store } from "../../src/app/index.ts";
 import { buildApp } from "../../src/http/index.ts";
 import { webModules } from "../../src/main/web-modules.ts";
 import { createStore } from "../../src/store/index.ts";
 import { FakeClock } from "../fakes/clock.ts";
-import { SIM_SECRET, simHeaders } from "../support/simulator.ts";
+import { simHeaders, simulatorRig, type SimulatorRig } from "../support/simulator.ts";
 import { ARTIFACTS, launchBrowser } from "../support/browser.ts";
 import { createMigratedDatabase, type TestDatabase } from "../support/databases.ts";
 import { plainHasher } from "../support/web.ts";
@@ -32,6 +31,7 @@ describe("office pages in a browser", () => {
   let test: TestDatabase;
   let store: Store;
   let app: FastifyInstance;
+  let sim: SimulatorRig;
   let browser: Browser;
   let base: string;
   let orgId: string;
@@ -42,7 +42,8 @@ describe("office pages in a browser", () => {
     store = createStore(test.database.db);
     const org = await store.orgs.create({ slug: "browser", name: "Đảng ủy phường Trình Duyệt" });
     orgId = org.id;
-    const conversation = createConversation({ store, clock });
+    sim = await simulatorRig({ store, clock, orgId });
+    const conversation = sim.conversation;
     const auth = createWebAuth({ store, clock, hasher: plainHasher });
     const office = await store.persons.create({ orgId, fullName: "Nguyễn Thị Văn Phòng", roles: ["office"] });
     await auth.createAccount({ orgId, personId: office.id, login: "vanphong", password: "mật khẩu văn phòng" });
@@ -55,6 +56,7 @@ describe("office pages in a browser", () => {
           store,
           clock,
           intake: createIntake({ store, clock }),
+          directory: createDirectory({ store, clock }),
           conversation,
           broadcasts: createBroadcasts({ store, clock }),
           groups: createGroups({ store, clock }),
@@ -63,7 +65,7 @@ describe("office pages in a browser", () => {
           board: createBoardView({ store, clock }),
         }),
       },
-      channelPlugins: [simulatorPlugin({ handler: conversation, orgId, clock, secret: SIM_SECRET })],
+      channelPlugins: [sim.plugin],
     });
     base = await app.listen({ host: "127.0.0.1", port: 0 });
     browser = await launchBrowser();

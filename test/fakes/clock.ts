@@ -1,4 +1,4 @@
-import type { Clock } from "../../src/app/ports.ts";
+import type { Clock } from "../../src/app/index.ts";
 
 /** A clock that moves only when told. */
 export class FakeClock implements Clock {

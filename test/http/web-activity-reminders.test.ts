@@ -5,8 +5,8 @@
 import { readFileSync } from "node:fs";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createBroadcasts, createConversation, createGroups, createIntake, createOrgSettings, createPlanner, createWebAuth } from "../../src/app/index.ts";
-import type { Store } from "../../src/app/ports.ts";
+import { createBroadcasts, createConversation, createGroups, createDirectory, createIntake, createOrgSettings, createPlanner, createWebAuth } from "../../src/app/index.ts";
+import type { Store } from "../../src/app/index.ts";
 import { buildApp } from "../../src/http/index.ts";
 import { webModules } from "../../src/main/web-modules.ts";
 import { createStore } from "../../src/store/index.ts";
@@ -49,7 +49,7 @@ describe("activity: reminders sent", () => {
     app = await buildApp({
       logger: false,
       probes: [],
-      web: { auth, modules: webModules({ store, clock, intake, conversation: createConversation({ store, clock }), broadcasts: createBroadcasts({ store, clock }), groups: createGroups({ store, clock }), settings: createOrgSettings({ store, clock }), messengerPage: null }) },
+      web: { auth, modules: webModules({ store, clock, intake, directory: createDirectory({ store, clock }), conversation: createConversation({ store, clock }), broadcasts: createBroadcasts({ store, clock }), groups: createGroups({ store, clock }), settings: createOrgSettings({ store, clock }), messengerPage: null }) },
     });
     office = new WebClient(app);
     await office.signIn("vanphong", "mật khẩu đủ dài");

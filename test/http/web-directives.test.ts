@@ -11,12 +11,13 @@ import {
   createBroadcasts,
   createConversation,
   createGroups,
+  createDirectory,
   createIntake,
   createOrgSettings,
   createWebAuth,
   type PasswordHasher,
 } from "../../src/app/index.ts";
-import type { Store } from "../../src/app/ports.ts";
+import type { Store } from "../../src/app/index.ts";
 import { buildApp } from "../../src/http/index.ts";
 import { boardPages } from "../../src/http/web/pages/board.ts";
 import { directivePages } from "../../src/http/web/pages/directives.ts";
@@ -124,6 +125,7 @@ describe("web: directives and the status board", () => {
       store,
       clock,
       intake,
+      directory: createDirectory({ store, clock }),
       conversation,
       broadcasts: createBroadcasts({ store, clock }),
       groups: createGroups({ store, clock }),

@@ -6,8 +6,8 @@
 import { readFileSync } from "node:fs";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createBroadcasts, createConversation, createGroups, createIntake, createOrgSettings, createWebAuth, type PasswordHasher } from "../../src/app/index.ts";
-import type { Store } from "../../src/app/ports.ts";
+import { createBroadcasts, createConversation, createGroups, createDirectory, createIntake, createOrgSettings, createWebAuth, type PasswordHasher } from "../../src/app/index.ts";
+import type { Store } from "../../src/app/index.ts";
 import type { Unit } from "../../src/domain/entities.ts";
 import { buildApp } from "../../src/http/index.ts";
 import { webModules } from "../../src/main/web-modules.ts";
@@ -53,6 +53,7 @@ describe("office pages: people, groups, broadcasts, activity", () => {
       store,
       clock,
       intake,
+      directory: createDirectory({ store, clock }),
       conversation,
       broadcasts: createBroadcasts({ store, clock }),
       groups: createGroups({ store, clock }),

@@ -6,8 +6,8 @@
  */
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createBroadcasts, createConversation, createGroups, createIntake, createOrgSettings, createWebAuth } from "../../src/app/index.ts";
-import type { Store } from "../../src/app/ports.ts";
+import { createBroadcasts, createConversation, createGroups, createDirectory, createIntake, createOrgSettings, createWebAuth } from "../../src/app/index.ts";
+import type { Store } from "../../src/app/index.ts";
 import { buildApp } from "../../src/http/index.ts";
 import { webModules } from "../../src/main/web-modules.ts";
 import { createStore } from "../../src/store/index.ts";
@@ -44,7 +44,7 @@ describe("every route refuses who may not use it", () => {
       logger: false,
       probes: [],
       office: { intake, authenticate: (token) => store.access.byToken(token), broadcasts, settings, groups },
-      web: { auth, modules: webModules({ store, clock, intake, conversation, broadcasts, groups, settings, messengerPage: "dondoc.phuong" }) },
+      web: { auth, modules: webModules({ store, clock, intake, directory: createDirectory({ store, clock }), conversation, broadcasts, groups, settings, messengerPage: "dondoc.phuong" }) },
     });
     await app.ready();
     // printRoutes draws a tree whose children hold the rest of their parent's path: rebuild

@@ -10,13 +10,14 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Store } from "../../src/app/ports.ts";
+import type { Store } from "../../src/app/index.ts";
 import { createStore } from "../../src/store/index.ts";
 import * as t from "../../src/store/schema.ts";
 import { createRedis } from "../../jobs/index.ts";
 import { startFakeGraph, type FakeGraph } from "../fakes/graph-api.ts";
 import { runDondoc, type RunningProcess } from "../support/cli.ts";
 import { createMigratedDatabase, type TestDatabase } from "../support/databases.ts";
+import { ALWAYS_OPEN } from "../support/queues.ts";
 import { TEST_REDIS_URL } from "../support/env.ts";
 import { freePort } from "../support/ports.ts";
 import { useTempDirs } from "../support/temp-dirs.ts";
@@ -39,7 +40,7 @@ describe("a worker killed in the middle of a 2,000-recipient broadcast", () => {
   beforeAll(async () => {
     test = await createMigratedDatabase("postgres");
     store = createStore(test.database.db);
-    const org = await store.orgs.create({ slug: "phuong-crash", name: "Phường thử sập" });
+    const org = await store.orgs.create({ slug: "phuong-crash", name: "Phường thử sập", settings: ALWAYS_OPEN });
     const db = test.database.db;
     const people = await db
       .insert(t.persons)

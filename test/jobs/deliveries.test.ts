@@ -9,12 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { messengerGateway } from "../../bots/messenger/index.ts";
 import { simulatorGateway } from "../../bots/simulator/index.ts";
 import { createDelivery } from "../../src/app/index.ts";
-import type { Store } from "../../src/app/ports.ts";
+import type { Store } from "../../src/app/index.ts";
 import { createStore } from "../../src/store/index.ts";
 import { createDeliveryQueue, createRedis, startWorkers, type RunningWorkers } from "../../jobs/index.ts";
 import { FakeClock } from "../fakes/clock.ts";
 import { startFakeGraph } from "../fakes/graph-api.ts";
 import { createMigratedDatabase, type TestDatabase } from "../support/databases.ts";
+import { ALWAYS_OPEN } from "../support/queues.ts";
 import { TEST_REDIS_URL } from "../support/env.ts";
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
@@ -33,14 +34,14 @@ describe("deliveries queue", () => {
   beforeAll(async () => {
     test = await createMigratedDatabase("pglite");
     store = createStore(test.database.db);
-    orgId = (await store.orgs.create({ slug: "dlv", name: "Phường giao tin" })).id;
+    orgId = (await store.orgs.create({ slug: "dlv", name: "Phường giao tin", settings: ALWAYS_OPEN })).id;
     graph = await startFakeGraph();
     const delivery = createDelivery({
       store,
       clock,
       gateways: {
         simulator: simulatorGateway(),
-        messenger: messengerGateway({ graph: { baseUrl: graph.baseUrl, pageToken: "T" }, deliveredId: async () => null, sleep: async () => undefined }),
+        messenger: messengerGateway({ graph: { baseUrl: graph.baseUrl, pageToken: "T" } }),
       },
     });
     workers = await startWorkers({
@@ -49,7 +50,6 @@ describe("deliveries queue", () => {
       clock,
       logger: silent,
       processInbound: async () => [],
-      senders: {},
       deliver: (o, id, options) => delivery.deliver(o, id, options),
       routes: (o, ids) => store.outbound.routes(o, ids),
       pendingOutbox: () => delivery.pendingToDeliver(),

@@ -7,7 +7,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { simulatorGateway } from "../../bots/simulator/index.ts";
 import { createDelivery, createPlanner } from "../../src/app/index.ts";
-import type { Clock, Store } from "../../src/app/ports.ts";
+import type { Clock, Store } from "../../src/app/index.ts";
 import { createStore } from "../../src/store/index.ts";
 import { createRedis, startWorkers, type RunningWorkers } from "../../jobs/index.ts";
 import { activateSeed, CCB, linkedCadre } from "../support/board-seed.ts";
@@ -55,7 +55,6 @@ describe("a reminder fires at its moment", () => {
       clock,
       logger: silent,
       processInbound: async () => [],
-      senders: {},
       deliver: (o, id, options) => delivery.deliver(o, id, options),
       routes: (o, ids) => store.outbound.routes(o, ids),
       deliveryChannels: [{ channel: "simulator", ratePerSecond: 200 }],

@@ -7,7 +7,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { simulatorGateway } from "../../bots/simulator/index.ts";
 import { createDelivery, createPlanner } from "../../src/app/index.ts";
-import type { Store } from "../../src/app/ports.ts";
+import type { Store } from "../../src/app/index.ts";
 import { createStore } from "../../src/store/index.ts";
 import { createRedis, startWorkers, type RunningWorkers } from "../../jobs/index.ts";
 import { FakeClock } from "../fakes/clock.ts";
@@ -41,7 +41,6 @@ describe("reminder jobs", () => {
       clock,
       logger: silent,
       processInbound: async () => [],
-      senders: {},
       deliver: (o, id, options) => delivery.deliver(o, id, options),
       routes: (o, ids) => store.outbound.routes(o, ids),
       pendingOutbox: () => delivery.pendingToDeliver(),

@@ -19,7 +19,7 @@ describe("workers", () => {
     const prefix = `test-${randomUUID().slice(0, 8)}`;
     const clock = new FakeClock("2020-06-20T01:00:00Z");
     expect(await lastHeartbeat(connection, prefix)).toBeNull();
-    workers = await startWorkers({ connection, prefix, clock, logger: silent, processInbound: async () => [], senders: {} });
+    workers = await startWorkers({ connection, prefix, clock, logger: silent, processInbound: async () => [] });
 
     const deadline = Date.now() + 10_000;
     let beat: string | null = null;

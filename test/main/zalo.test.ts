@@ -11,14 +11,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { credentialStore } from "../../bots/zalo/index.ts";
 import { ThreadType } from "../../bots/zalo/sdk.ts";
 import { parseConfig, type Config } from "../../src/config/index.ts";
-import type { Store } from "../../src/app/ports.ts";
+import type { Store } from "../../src/app/index.ts";
 import { createStore } from "../../src/store/index.ts";
-import { startWorker, systemClock } from "../../src/main/components.ts";
+import { systemClock } from "../../src/main/components.ts";
+import { startWorker } from "../../src/main/worker.ts";
 import { Lifecycle } from "../../src/main/lifecycle.ts";
 import { alertOfficeOffZalo, startZalo } from "../../src/main/zalo.ts";
 import { fakeLogin, groupMessage } from "../fakes/zca-js.ts";
 import { runDondoc } from "../support/cli.ts";
 import { createMigratedDatabase, type TestDatabase } from "../support/databases.ts";
+import { ALWAYS_OPEN } from "../support/queues.ts";
 import { TEST_REDIS_URL } from "../support/env.ts";
 import { useTempDirs } from "../support/temp-dirs.ts";
 
@@ -62,7 +64,7 @@ describe("dondoc zalo: the reply path through the zalo delivery worker", () => {
       cookie: [{ key: "zpw_sek", value: "v1", domain: "chat.zalo.me" }],
       userAgent: "UA",
     });
-    orgId = (await store.orgs.create({ slug: "zalo-main", name: "Phường Zalo" })).id;
+    orgId = (await store.orgs.create({ slug: "zalo-main", name: "Phường Zalo", settings: ALWAYS_OPEN })).id;
     // A cadre of Hội CCB, linked on Zalo, whose unit has item 1 of an active directive.
     const unit = await store.units.create({ orgId, name: "Hội Cựu chiến binh", key: "hoi-ccb" });
     const cadre = await store.persons.create({ orgId, fullName: "Trần Văn An", roles: ["cadre"] });

@@ -11,11 +11,10 @@ import type { FastifyInstance } from "fastify";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { messengerWebhook } from "../../bots/messenger/index.ts";
-import { simulatorPlugin } from "../../bots/simulator/index.ts";
 import { zaloBotWebhook } from "../../bots/zalo-bot/index.ts";
 import { credentialStore, ZaloCredentialsError } from "../../bots/zalo/index.ts";
-import { createBroadcasts, createConversation, createGroups, createIntake, createOrgSettings, createWebAuth, type Conversation } from "../../src/app/index.ts";
-import type { Store } from "../../src/app/ports.ts";
+import { createBroadcasts, createGroups, createDirectory, createIntake, createOrgSettings, createWebAuth, type Conversation } from "../../src/app/index.ts";
+import type { Store } from "../../src/app/index.ts";
 import { buildApp } from "../../src/http/index.ts";
 import { argon2Hasher } from "../../src/main/components.ts";
 import { createLogger } from "../../src/main/logging.ts";
@@ -26,7 +25,7 @@ import { FakeClock } from "../fakes/clock.ts";
 import { SEED } from "../support/board-seed.ts";
 import { createMigratedDatabase, type TestDatabase } from "../support/databases.ts";
 import { TEST_REDIS_URL } from "../support/env.ts";
-import { SIM_SECRET, simHeaders } from "../support/simulator.ts";
+import { simHeaders, simulatorRig, type SimulatorRig } from "../support/simulator.ts";
 import { useTempDirs } from "../support/temp-dirs.ts";
 import { csrfOf, plainHasher, WebClient } from "../support/web.ts";
 
@@ -46,6 +45,7 @@ describe("attacks on the built app", () => {
   let test: TestDatabase;
   let store: Store;
   let app: FastifyInstance;
+  let simRig: SimulatorRig;
   let conversation: Conversation;
   let orgId: string;
   let otherOrgId: string;
@@ -79,7 +79,8 @@ describe("attacks on the built app", () => {
     const intake = createIntake({ store, clock: new FakeClock("2020-06-06T01:00:00Z") });
     await intake.activate(orgId, (await intake.importDirective({ orgId, text: SEED, actor: "test" })).directive.id, "test");
     await intake.importDirective({ orgId: otherOrgId, text: SEED, actor: "test" });
-    conversation = createConversation({ store, clock });
+    simRig = await simulatorRig({ store, clock, orgId });
+    conversation = simRig.conversation;
     const office = await store.persons.create({ orgId, fullName: "Văn phòng", roles: ["office"] });
     officeId = office.id;
     officeToken = (await store.access.createToken({ orgId, personId: office.id })).token;
@@ -104,10 +105,10 @@ describe("attacks on the built app", () => {
       office: { intake, authenticate: (t) => store.access.byToken(t), issueLinkCode: (o, p, a, options) => conversation.issueLinkCode(o, p, a, options) },
       web: {
         auth,
-        modules: webModules({ store, clock, intake, conversation, broadcasts: createBroadcasts({ store, clock }), groups: createGroups({ store, clock }), settings: createOrgSettings({ store, clock }), messengerPage: null }),
+        modules: webModules({ store, clock, intake, directory: createDirectory({ store, clock }), conversation, broadcasts: createBroadcasts({ store, clock }), groups: createGroups({ store, clock }), settings: createOrgSettings({ store, clock }), messengerPage: null }),
       },
       channelPlugins: [
-        simulatorPlugin({ handler: conversation, orgId, clock, secret: SIM_SECRET }),
+        simRig.plugin,
         messengerWebhook({ appSecret: APP_SECRET, verifyToken: VERIFY, orgId, handler: conversation, queue }),
         zaloBotWebhook({ secretToken: BOT_SECRET, orgId, handler: conversation, queue, clock }),
       ],
@@ -115,6 +116,7 @@ describe("attacks on the built app", () => {
   });
   afterAll(async () => {
     await app.close();
+    await simRig.close();
     await queue.close();
     const keys = await connection.keys(`${prefix}:*`);
     if (keys.length > 0) await connection.del(...keys);

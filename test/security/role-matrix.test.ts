@@ -15,7 +15,7 @@ import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createConversation, createIntake, type Conversation } from "../../src/app/index.ts";
-import type { IncomingMessage, Reply, Store } from "../../src/app/ports.ts";
+import type { IncomingMessage, Reply, Store } from "../../src/app/index.ts";
 import { createStore } from "../../src/store/index.ts";
 import { FakeClock } from "../fakes/clock.ts";
 import { createMigratedDatabase, type TestDatabase } from "../support/databases.ts";

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { createConversation, createIntake } from "../../src/app/index.ts";
-import type { Store } from "../../src/app/ports.ts";
+import type { Store } from "../../src/app/index.ts";
 import { createStore } from "../../src/store/index.ts";
 import { FakeClock } from "../fakes/clock.ts";
 import { createMigratedDatabase, type TestDatabase } from "./databases.ts";

@@ -5,8 +5,8 @@
  * kept for audit only when it is small and shallow. A message that cannot be made safe is
  * refused with a reason, never an exception: one bad event in a batch must not block the rest.
  */
-import { safeLine, safeText } from "../../domain/text.ts";
-import type { IncomingMessage } from "../ports.ts";
+import { safeLine, safeText } from "../../domain/index.ts";
+import type { IncomingMessage } from "../ports/index.ts";
 
 /** The longest text kept (a report is a few lines; a pasted page is cut, not refused). */
 export const MAX_TEXT = 4_000;

@@ -6,11 +6,11 @@
  * a day of guessing at the org's limit has about 100·N / 10¹² chances of hitting one of N live
  * codes: under one in a million up to 10,000 live codes.
  */
-import type { Channel, Identity, Person } from "../../domain/entities.ts";
-import type { AttemptPolicy } from "../../domain/backoff.ts";
-import { localDay, viDate } from "../../domain/time.ts";
+import type { Channel, Identity, Person } from "../../domain/index.ts";
+import type { AttemptPolicy } from "../../domain/index.ts";
+import { localDay, viDate } from "../../domain/index.ts";
 import type { Alerts } from "../alerts.ts";
-import type { Clock, Store } from "../ports.ts";
+import type { Clock, Store } from "../ports/index.ts";
 
 export const LINK_CODE_DIGITS = 12;
 const HOUR = 3_600_000;

@@ -1,14 +1,16 @@
-import type { BoardViews, Broadcasts, Conversation, Groups, Intake } from "../../app/index.ts";
-import type { Clock, Store } from "../../app/ports.ts";
+import type { BoardViews, Broadcasts, Conversation, Directory, Groups, Intake } from "../../app/index.ts";
+import type { Clock, Store } from "../../app/index.ts";
 
 /**
  * What the page modules may use: use cases, and the store's ports for plain reads (lists of
  * units, people, the audit log). Built once in main/.
  */
 export interface PageDeps {
-  store: Store;
+  /** Plain reads for the pages (changes go through the use cases below). */
+  store: Pick<Store, "units" | "persons" | "chats" | "directives" | "tracking" | "outbound" | "audit">;
   clock: Clock;
   intake: Intake;
+  directory: Directory;
   conversation: Pick<Conversation, "issueLinkCode" | "handle">;
   broadcasts: Broadcasts;
   groups: Groups;

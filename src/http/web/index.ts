@@ -11,7 +11,7 @@ import fastifyCsrf from "@fastify/csrf-protection";
 import fastifyFormbody from "@fastify/formbody";
 import multipart from "@fastify/multipart";
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
-import { WebAuthError, type WebAuth, type WebUser } from "../../app/web-auth.ts";
+import { WebAuthError, type WebAuth, type WebUser } from "../../app/index.ts";
 import { html } from "./html.ts";
 import { layout } from "./layout.ts";
 

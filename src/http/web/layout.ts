@@ -1,4 +1,4 @@
-import type { WebUser } from "../../app/web-auth.ts";
+import type { WebUser } from "../../app/index.ts";
 import { html, raw, type Html } from "./html.ts";
 
 /** The pages in the menu, in order. */

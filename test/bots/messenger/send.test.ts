@@ -11,7 +11,6 @@ import {
   classifyGraphError,
   isWindowOpen,
   sendOnce,
-  sendWithRetry,
   type GraphConfig,
   type SendFailureKind,
 } from "../../../bots/messenger/send.ts";
@@ -27,10 +26,6 @@ function fixture(name: string): { status: number; body: unknown } {
 }
 
 /** A sleep that does not wait and remembers what it was asked for. */
-function recordingSleep() {
-  const sleeps: number[] = [];
-  return { sleeps, sleep: async (ms: number) => void sleeps.push(ms) };
-}
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -219,62 +214,21 @@ describe("sending through the fake Graph API", () => {
     expect(await sendOnce(cfg, request())).toMatchObject({ ok: false, kind: "window_closed", code: 10, subcode: 2018278 });
   });
 
-  it("treats an HTML 5xx page as retry, then succeeds on the next attempt", async () => {
-    graph.script(fixture("502-html"), fixture("502-html"));
+  it("treats an HTML 5xx page as retry; the next call (the queue's next try) succeeds", async () => {
+    graph.script(fixture("502-html"));
     expect(await sendOnce(cfg, request())).toMatchObject({ ok: false, kind: "retry", code: null, subcode: null, message: expect.stringMatching(/^HTTP 502: /) });
-
-    const { sleep, sleeps } = recordingSleep();
-    const { outcome, attempts } = await sendWithRetry(cfg, request(), { sleep, random: () => 0 });
-    expect(outcome).toEqual({ ok: true, messageId: "m_3" });
-    expect(attempts.map((a) => a.outcome.ok)).toEqual([false, true]);
-    expect(sleeps).toEqual([500]);
+    expect(await sendOnce(cfg, request())).toEqual({ ok: true, messageId: "m_2" });
   });
 
-  it("backs off exponentially with jitter on 1200, then succeeds", async () => {
-    graph.script(fixture("1200-temporary"), fixture("1200-temporary"));
-    const { sleep, sleeps } = recordingSleep();
-    const findEcho = vi.fn(async () => null);
-
-    const { outcome, attempts } = await sendWithRetry(cfg, request(), { sleep, random: () => 0.5, findEcho });
-
-    expect(outcome).toEqual({ ok: true, messageId: "m_3" });
-    expect(attempts.map((a) => a.attempt)).toEqual([1, 2, 3]);
-    expect(attempts.slice(0, 2).map((a) => !a.outcome.ok && [a.outcome.kind, a.outcome.code])).toEqual([["retry", 1200], ["retry", 1200]]);
-    expect(sleeps).toEqual([625, 1250]); // 500·2^(n−1) + 0.5·half of it
-    expect(graph.requests).toHaveLength(3);
-    expect(findEcho).not.toHaveBeenCalled(); // only a timeout is ambiguous
-  });
-
-  it("gives up after maxAttempts (default 5) on a lasting error 2", async () => {
-    graph.script(...Array.from({ length: 6 }, () => fixture("2-unexpected")));
-    const { sleep, sleeps } = recordingSleep();
-
-    const { outcome, attempts } = await sendWithRetry(cfg, request(), { sleep, random: () => 0 });
-
-    expect(outcome).toMatchObject({ ok: false, kind: "retry", code: 2 });
-    expect(attempts).toHaveLength(5);
-    expect(graph.requests).toHaveLength(5);
-    expect(sleeps).toEqual([500, 1000, 2000, 4000]);
-  });
-
-  it("honours maxAttempts and baseDelayMs", async () => {
-    graph.script(fixture("1200-temporary"), fixture("1200-temporary"));
-    const { sleep, sleeps } = recordingSleep();
-    const { outcome } = await sendWithRetry(cfg, request(), { sleep, random: () => 0, maxAttempts: 2, baseDelayMs: 100 });
-    expect(outcome).toMatchObject({ ok: false, kind: "retry" });
-    expect(graph.requests).toHaveLength(2);
-    expect(sleeps).toEqual([100]);
-  });
-
-  it("slows down on 613 and 4 with the longer wait", async () => {
-    graph.script(fixture("613-rate-limit"), fixture("4-app-limit"));
-    const { sleep, sleeps } = recordingSleep();
-
-    const { outcome, attempts } = await sendWithRetry(cfg, request(), { sleep, random: () => 0 });
-
-    expect(outcome).toEqual({ ok: true, messageId: "m_3" });
-    expect(attempts.map((a) => (a.outcome.ok ? "ok" : a.outcome.kind))).toEqual(["slow_down", "slow_down", "ok"]);
-    expect(sleeps).toEqual([30_000, 60_000]);
+  it.each<[string, SendFailureKind, number]>([
+    ["1200-temporary", "retry", 1200],
+    ["2-unexpected", "retry", 2],
+    ["613-rate-limit", "slow_down", 613],
+    ["4-app-limit", "slow_down", 4],
+  ])("reads %s as %s, in one call (retrying is the delivery queue's)", async (name, kind, code) => {
+    graph.script(fixture(name));
+    expect(await sendOnce(cfg, request())).toMatchObject({ ok: false, kind, code });
+    expect(graph.requests).toHaveLength(1);
   });
 
   it.each<[string, SendFailureKind]>([
@@ -284,57 +238,18 @@ describe("sending through the fake Graph API", () => {
     ["200-permission", "token"],
     ["100-invalid-parameter", "invalid"],
     ["100-no-matching-user", "unreachable"],
-  ])("does not retry %s (%s)", async (name, kind) => {
+  ])("reads %s as %s", async (name, kind) => {
     graph.script(fixture(name));
-    const { sleep, sleeps } = recordingSleep();
-
-    const { outcome, attempts } = await sendWithRetry(cfg, request(), { sleep, findEcho: async () => "m_should_not_be_used" });
-
-    expect(outcome).toMatchObject({ ok: false, kind });
-    expect(attempts).toHaveLength(1);
+    expect(await sendOnce(cfg, request())).toMatchObject({ ok: false, kind });
     expect(graph.requests).toHaveLength(1);
-    expect(sleeps).toEqual([]);
   });
 
-  it("after a timeout finds the echo and does not send twice", async () => {
+  it("times out a call with no answer, once: the message may have gone out", async () => {
     graph.script({ hang: true, thenDeliver: true });
-    const { sleep, sleeps } = recordingSleep();
-    const findEcho = vi.fn(async (metadata: string) => graph.echoFor(metadata));
-
-    const { outcome, attempts } = await sendWithRetry({ ...cfg, timeoutMs: 150 }, request(), { sleep, random: () => 0, findEcho });
-
-    expect(outcome).toEqual({ ok: true, messageId: "m_1" });
+    expect(await sendOnce({ ...cfg, timeoutMs: 150 }, request())).toEqual({ ok: false, kind: "timeout", code: null, subcode: null, message: "no answer within 150 ms" });
     expect(graph.requests).toHaveLength(1);
-    expect(attempts).toEqual([{ attempt: 1, outcome: { ok: false, kind: "timeout", code: null, subcode: null, message: "no answer within 150 ms" } }]);
-    expect(findEcho).toHaveBeenCalledExactlyOnceWith("outbox:77");
-    expect(sleeps).toEqual([500]); // waited for the echo before looking
-  });
-
-  it("after a timeout without an echo sends again", async () => {
-    graph.script({ hang: true });
-    const { sleep } = recordingSleep();
-    const findEcho = vi.fn(async (metadata: string) => graph.echoFor(metadata));
-
-    const { outcome, attempts } = await sendWithRetry({ ...cfg, timeoutMs: 150 }, request(), { sleep, random: () => 0, findEcho });
-
-    expect(outcome).toEqual({ ok: true, messageId: "m_2" });
-    expect(attempts.map((a) => (a.outcome.ok ? "ok" : a.outcome.kind))).toEqual(["timeout", "ok"]);
-    expect(graph.requests).toHaveLength(2);
-    expect(graph.requests[1]?.body).toEqual(graph.requests[0]?.body);
-    expect(findEcho).toHaveBeenCalledOnce();
-  });
-
-  it("sends again when looking for the echo fails", async () => {
-    graph.script({ hang: true, thenDeliver: true });
-    const { sleep } = recordingSleep();
-    const { outcome } = await sendWithRetry({ ...cfg, timeoutMs: 150 }, request(), {
-      sleep,
-      findEcho: async () => {
-        throw new Error("store down");
-      },
-    });
-    expect(outcome).toEqual({ ok: true, messageId: "m_2" });
-    expect(graph.requests).toHaveLength(2);
+    // The platform did deliver it: its echo carries our metadata.
+    expect(graph.echoFor("outbox:77")).toBe("m_1");
   });
 
   it("reports a network error as retry", async () => {

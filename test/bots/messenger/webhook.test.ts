@@ -7,23 +7,23 @@ import { readFileSync } from "node:fs";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
-import { messengerReplySender, messengerWebhook } from "../../../bots/messenger/index.ts";
-import { createConversation, createIntake, type Conversation } from "../../../src/app/index.ts";
-import type { Store } from "../../../src/app/ports.ts";
+import { messengerGateway, messengerWebhook } from "../../../bots/messenger/index.ts";
+import { createConversation, createDelivery, createIntake, type Conversation } from "../../../src/app/index.ts";
+import type { Store } from "../../../src/app/index.ts";
 import { buildApp } from "../../../src/http/index.ts";
 import { createStore } from "../../../src/store/index.ts";
-import { createInboundQueue, createRedis, startWorkers, type RunningWorkers } from "../../../jobs/index.ts";
+import { createInboundQueue, createRedis } from "../../../jobs/index.ts";
 import { FakeClock } from "../../fakes/clock.ts";
 import { startFakeGraph } from "../../fakes/graph-api.ts";
 import { createMigratedDatabase, type TestDatabase } from "../../support/databases.ts";
 import { TEST_REDIS_URL } from "../../support/env.ts";
+import { queueRig } from "../../support/queues.ts";
 
 const SECRET = "test-app-secret-123";
 const VERIFY = "verify-token-456";
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/messenger/webhook-${name}.json`, import.meta.url));
 const SEED = readFileSync(new URL("../../fixtures/directives/20-seed-thong-bao-ket-luan-2020-06-05.md", import.meta.url), "utf8");
 const sign = (raw: Buffer) => `sha256=${createHmac("sha256", SECRET).update(raw).digest("hex")}`;
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 describe("Messenger webhook", () => {
   let test: TestDatabase;
@@ -32,10 +32,7 @@ describe("Messenger webhook", () => {
   let orgId: string;
   let conversation: Conversation;
   let graph: Awaited<ReturnType<typeof startFakeGraph>>;
-  let workers: RunningWorkers;
-  const connection = createRedis(TEST_REDIS_URL);
-  const prefix = `msg-${randomUUID().slice(0, 8)}`;
-  const queue = createInboundQueue(connection, prefix);
+  const rig = queueRig();
   const clock = new FakeClock("2020-06-20T01:00:00Z");
 
   beforeAll(async () => {
@@ -45,26 +42,31 @@ describe("Messenger webhook", () => {
     const intake = createIntake({ store, clock: new FakeClock("2020-06-06T01:00:00Z") });
     const { directive } = await intake.importDirective({ orgId, text: SEED, actor: "test" });
     await intake.activate(orgId, directive.id, "test");
-    conversation = createConversation({ store, clock, messengerPage: "phuongdemo" });
+    conversation = createConversation({ store, clock, messengerPage: "phuongdemo", dispatch: rig.dispatch });
     graph = await startFakeGraph();
-    workers = await startWorkers({
-      connection,
-      prefix,
-      clock,
-      logger: silent,
-      processInbound: (o, id) => conversation.process(o, id),
-      senders: { messenger: messengerReplySender({ graph: { baseUrl: graph.baseUrl, pageToken: "PAGE-TOKEN" }, handler: conversation, sleep: async () => undefined }) },
-    });
-    app = await buildApp({ logger: false, probes: [], channelPlugins: [messengerWebhook({ appSecret: SECRET, verifyToken: VERIFY, orgId, handler: conversation, queue })] });
+    const delivery = createDelivery({ store, clock, gateways: { messenger: messengerGateway({ graph: { baseUrl: graph.baseUrl, pageToken: "PAGE-TOKEN" } }) }, dispatch: rig.dispatch });
+    await rig.start({ clock, process: (o, id) => conversation.process(o, id), delivery, store, channels: ["messenger"] });
+    app = await buildApp({ logger: false, probes: [], channelPlugins: [messengerWebhook({ appSecret: SECRET, verifyToken: VERIFY, orgId, handler: conversation, queue: rig.inbound })] });
   });
   afterAll(async () => {
     await app.close();
-    await workers.close();
-    await queue.close();
+    await rig.close();
     await graph.close();
-    connection.disconnect();
     await test.drop();
   });
+
+  /** Until every stored message is answered and nothing waits in the outbox (or 10 s). */
+  async function drained(): Promise<void> {
+    for (const end = Date.now() + 10_000; Date.now() < end; ) {
+      const result: unknown = await test.database.db.execute(sql`select
+        (select count(*)::int from inbound_messages where processed_at is null) as inbound,
+        (select count(*)::int from outbound_messages where status = 'pending') as outbound`);
+      const row = (result as { rows: { inbound: number; outbound: number }[] }).rows[0];
+      if (row?.inbound === 0 && row.outbound === 0) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error("the queues did not drain within 10 s");
+  }
 
   /** `signature: null` sends no header at all. */
   const post = (raw: Buffer, signature: string | null = sign(raw)) =>
@@ -115,12 +117,15 @@ describe("Messenger webhook", () => {
     expect(reserialised.equals(raw)).toBe(false);
   });
 
-  it("stores a signed text once, however often it arrives, and answers through the Send API", async () => {
+  it("stores a signed text once, however often it arrives, and answers through the Send API once", async () => {
     const raw = fixture("text");
     expect((await post(raw)).statusCode).toBe(200);
     expect((await post(raw)).statusCode).toBe(200);
     expect(await inboundCount()).toBe(1);
-    const texts = await sendsTo("7001", 1);
+    // Everything the two posts set off has run: only then is "one answer" a fact, not a race.
+    await sendsTo("7001", 1);
+    await drained();
+    const texts = await sendsTo("7001", 2);
     expect(texts).toHaveLength(1);
     expect(texts[0]).toMatch(/chưa được liên kết/);
     const request = graph.requests.find((r) => r.body.recipient.id === "7001");
@@ -165,13 +170,31 @@ describe("Messenger webhook", () => {
     expect((await sendsTo("7011", 1))[0]).toMatch(/\/dangky/);
   });
 
-  it("answers 200 before slow work: the route only stores and queues", async () => {
-    // A body of 3 events is acknowledged while the worker has not yet sent anything for it.
-    const raw = Buffer.from(fixture("batch-3").toString("utf8").replace(/m_batch_/g, "m_fast_").replace(/"700([234])"/g, '"710$1"'));
-    const res = await post(raw);
-    expect(res.statusCode).toBe(200);
-    expect(res.body).toBe("EVENT_RECEIVED");
-    expect(graph.requests.filter((r) => ["7102", "7103", "7104"].includes(r.body.recipient.id)).length).toBeLessThan(3);
-    for (const psid of ["7102", "7103", "7104"]) expect((await sendsTo(psid, 1)).length).toBe(1);
+  it("answers 200 having only stored and queued: nothing interpreted, nothing answered, nothing sent", async () => {
+    // A route whose queue no worker reads: whatever it did before the 200 is all it does.
+    const connection = createRedis(TEST_REDIS_URL);
+    const prefix = `msg-idle-${randomUUID().slice(0, 8)}`;
+    const idle = createInboundQueue(connection, prefix);
+    const route = await buildApp({ logger: false, probes: [], channelPlugins: [messengerWebhook({ appSecret: SECRET, verifyToken: VERIFY, orgId, handler: conversation, queue: idle })] });
+    try {
+      const raw = Buffer.from(fixture("batch-3").toString("utf8").replace(/m_batch_/g, "m_fast_").replace(/"700([234])"/g, '"710$1"'));
+      const requestsBefore = graph.requests.length;
+      const res = await route.inject({ method: "POST", url: "/webhooks/messenger", headers: { "content-type": "application/json", "x-hub-signature-256": sign(raw) }, payload: raw });
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toBe("EVENT_RECEIVED");
+      const result: unknown = await test.database.db.execute(sql`select m.processed_at, (select count(*)::int from outbound_messages o where o.in_reply_to = m.id) as replies
+        from inbound_messages m where m.external_message_id like 'm_fast_%'`);
+      const rows = (result as { rows: { processed_at: Date | null; replies: number }[] }).rows;
+      expect(rows).toHaveLength(3);
+      expect(rows.every((r) => r.processed_at === null && r.replies === 0)).toBe(true);
+      expect(graph.requests.length).toBe(requestsBefore);
+      expect(await connection.zcard(`${prefix}:inbound:prioritized`) + (await connection.llen(`${prefix}:inbound:wait`))).toBe(3);
+    } finally {
+      await route.close();
+      await idle.close();
+      const keys = await connection.keys(`${prefix}:*`);
+      if (keys.length > 0) await connection.del(...keys);
+      connection.disconnect();
+    }
   });
 });

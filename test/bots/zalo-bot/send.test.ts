@@ -30,10 +30,6 @@ function fixture(name: string): { status: number; body: unknown } {
 function scripted(name: string) {
   return fixture(name) as { status: number; body: { ok: boolean } | string };
 }
-function recordingSleep() {
-  const sleeps: number[] = [];
-  return { sleeps, sleep: async (ms: number) => void sleeps.push(ms) };
-}
 
 /** A Vietnamese text of at least `min` UTF-16 units, in NFC, with emoji (surrogate pairs) and newlines. */
 function vietnameseText(min: number): string {
@@ -159,36 +155,36 @@ describe("the send client against the fake Bot API", () => {
     expect(outcome).toEqual({ ok: false, kind: "invalid", code: 400, message: "Bad Request: text is too long" });
   });
 
-  it("retries transient failures with growing waits, then succeeds", async () => {
+  it("makes one call per try: a transient failure is handed back for the delivery queue to retry", async () => {
     bot.script(scripted("500-internal"), scripted("502-html"), scripted("429-too-many"));
-    const { sleep, sleeps } = recordingSleep();
-    const { outcome, attempts } = await sendText(cfg, CHAT, "Nhắc việc", { sleep, random: () => 0, slowDownMs: 10_000 });
-    expect(outcome).toEqual({ ok: true, messageId: "zb4" });
-    expect(attempts.map((a) => (a.outcome.ok ? "ok" : a.outcome.kind))).toEqual(["retry", "retry", "slow_down", "ok"]);
-    expect(sleeps).toEqual([500, 1000, 40_000]);
+    const kinds: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { outcome, attempts } = await sendText(cfg, CHAT, "Nhắc việc");
+      expect(attempts).toHaveLength(1);
+      kinds.push(outcome.ok ? "ok" : outcome.kind);
+    }
+    expect(kinds).toEqual(["retry", "retry", "slow_down"]);
+    expect(bot.requests).toHaveLength(3);
+    expect(await sendText(cfg, CHAT, "Nhắc việc")).toMatchObject({ outcome: { ok: true, messageId: "zb4" } });
     expect(bot.delivered(CHAT)).toEqual(["Nhắc việc"]);
   });
 
-  it("never retries a permanent failure, and gives up on a transient one after maxAttempts", async () => {
+  it("never calls twice for a permanent failure", async () => {
     for (const name of ["400-bad-request", "401-unauthorized", "403-forbidden"]) {
       const before = bot.requests.length;
       bot.script(scripted(name));
-      const { outcome, attempts } = await sendText(cfg, CHAT, "x", recordingSleep());
+      const { outcome, attempts } = await sendText(cfg, CHAT, "x");
       expect(outcome.ok).toBe(false);
       expect(attempts).toHaveLength(1);
       expect(bot.requests.length - before).toBe(1);
     }
-    bot.script(...Array.from({ length: 3 }, () => scripted("500-internal")));
-    const { outcome, attempts } = await sendText(cfg, CHAT, "x", { ...recordingSleep(), maxAttempts: 3 });
-    expect(outcome).toMatchObject({ ok: false, kind: "retry" });
-    expect(attempts).toHaveLength(3);
   });
 
-  it("times out a call with no answer, and retries it", async () => {
+  it("times out a call with no answer, once", async () => {
     bot.script({ hang: true });
-    const { outcome, attempts } = await sendText({ ...cfg, timeoutMs: 150 }, CHAT, "x", recordingSleep());
-    expect(attempts[0]?.outcome).toMatchObject({ ok: false, kind: "timeout" });
-    expect(outcome).toEqual({ ok: true, messageId: "zb2" });
+    const { outcome, attempts } = await sendText({ ...cfg, timeoutMs: 150 }, CHAT, "x");
+    expect(attempts).toHaveLength(1);
+    expect(outcome).toMatchObject({ ok: false, kind: "timeout" });
   });
 
   it("sends a 5,000-character Vietnamese text as ordered pieces that the person reads back whole", async () => {
@@ -204,7 +200,7 @@ describe("the send client against the fake Bot API", () => {
 
   it("stops at a piece that cannot go: the rest of a long text is not sent", async () => {
     bot.script(scripted("success"), scripted("403-forbidden"));
-    const { outcome, attempts } = await sendText(cfg, CHAT, vietnameseText(5000), recordingSleep());
+    const { outcome, attempts } = await sendText(cfg, CHAT, vietnameseText(5000));
     expect(outcome).toMatchObject({ ok: false, kind: "unreachable" });
     expect(attempts.map((a) => a.chunk)).toEqual([0, 1]);
     expect(bot.requests).toHaveLength(2);
@@ -253,32 +249,33 @@ describe("zaloBotGateway", () => {
     expect(never.ok ? "" : never.detail).toMatch(/chưa từng nhắn/);
   });
 
-  it("records every call: retrying, then sent with the platform's id", async () => {
+  it("records its call: a transient failure is retrying, the next try sent with the platform's id", async () => {
     bot.script(scripted("500-internal"));
-    const gateway = zaloBotGateway({ bot: { baseUrl: bot.baseUrl, token: TOKEN }, sleep: async () => undefined });
-    const rows = await gateway.send({ ...input, text: "Nhắc: nhiệm vụ 6.2 đến hạn hôm nay." });
-    expect(rows).toEqual([
+    const gateway = zaloBotGateway({ bot: { baseUrl: bot.baseUrl, token: TOKEN } });
+    expect(await gateway.send({ ...input, text: "Nhắc: nhiệm vụ 6.2 đến hạn hôm nay." })).toEqual([
       { attempt: 1, outcome: "retrying", externalMessageId: null, errorCode: "500:retry", errorMessage: "Internal Server Error", needsOffice: false },
-      { attempt: 2, outcome: "sent", externalMessageId: "zb2", errorCode: null, errorMessage: null, needsOffice: false },
+    ]);
+    expect(await gateway.send({ ...input, text: "Nhắc: nhiệm vụ 6.2 đến hạn hôm nay." })).toEqual([
+      { attempt: 1, outcome: "sent", externalMessageId: "zb2", errorCode: null, errorMessage: null, needsOffice: false },
     ]);
   });
 
   it("maps permanent failures: a bad token needs office, a blocked person is unreachable", async () => {
-    const gateway = zaloBotGateway({ bot: { baseUrl: bot.baseUrl, token: "wrong-token-123" }, sleep: async () => undefined });
+    const gateway = zaloBotGateway({ bot: { baseUrl: bot.baseUrl, token: "wrong-token-123" } });
     const [tokenRow, ...rest] = await gateway.send({ ...input, text: "x" });
     expect(rest).toEqual([]);
     expect(tokenRow).toMatchObject({ outcome: "failed", errorCode: "401:token", needsOffice: true });
     expect(tokenRow?.errorMessage).not.toContain("wrong-token-123");
 
     bot.script(scripted("403-forbidden"));
-    const good = zaloBotGateway({ bot: { baseUrl: bot.baseUrl, token: TOKEN }, sleep: async () => undefined });
+    const good = zaloBotGateway({ bot: { baseUrl: bot.baseUrl, token: TOKEN } });
     expect(await good.send({ ...input, text: "x" })).toEqual([
       { attempt: 1, outcome: "unreachable", externalMessageId: null, errorCode: "403:unreachable", errorMessage: "Forbidden: the user has blocked the bot", needsOffice: false },
     ]);
   });
 
   it("spells out a reminder's choices (the platform has no quick replies) and marks pieces of a long text", async () => {
-    const gateway = zaloBotGateway({ bot: { baseUrl: bot.baseUrl, token: TOKEN }, sleep: async () => undefined });
+    const gateway = zaloBotGateway({ bot: { baseUrl: bot.baseUrl, token: TOKEN } });
     const choices = [{ title: "Hoàn thành", payload: "R:1:done" }, { title: "Đang thực hiện", payload: "R:1:in_progress" }];
     await gateway.send({ ...input, text: "Nhiệm vụ 6.2 đến hạn.", choices });
     expect(bot.delivered(CHAT)).toEqual(["Nhiệm vụ 6.2 đến hạn.\n\nTrả lời: Hoàn thành · Đang thực hiện"]);
@@ -309,7 +306,7 @@ describe("zaloBotGateway in a group", () => {
   });
 
   it("names the people to call on in plain text (the platform has no mentions) and sends to the group's chat id", async () => {
-    const gateway = zaloBotGateway({ bot: { baseUrl: bot.baseUrl, token: TOKEN }, sleep: async () => undefined });
+    const gateway = zaloBotGateway({ bot: { baseUrl: bot.baseUrl, token: TOKEN } });
     const rows = await gateway.send({
       orgId: "o",
       outboundMessageId: "out-g",

@@ -4,28 +4,26 @@
  * real worker, answered through `sendMessage` of a fake Bot API; stickers, images and the like
  * acknowledged and ignored; token and secret never in the logs.
  */
-import { randomUUID } from "node:crypto";
+
 import { readFileSync } from "node:fs";
 import type { FastifyInstance } from "fastify";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
-import { sameSecret, zaloBotReplySender, zaloBotWebhook } from "../../../bots/zalo-bot/index.ts";
-import { createConversation, createIntake, type Conversation } from "../../../src/app/index.ts";
-import type { Store } from "../../../src/app/ports.ts";
+import { sameSecret, zaloBotGateway, zaloBotWebhook } from "../../../bots/zalo-bot/index.ts";
+import { createConversation, createDelivery, createIntake, type Conversation } from "../../../src/app/index.ts";
+import type { Store } from "../../../src/app/index.ts";
 import { buildApp } from "../../../src/http/index.ts";
 import { createStore } from "../../../src/store/index.ts";
-import { createInboundQueue, createRedis, startWorkers, type RunningWorkers } from "../../../jobs/index.ts";
 import { FakeClock } from "../../fakes/clock.ts";
 import { startFakeZaloBot, type FakeZaloBot } from "../../fakes/zalo-bot-api.ts";
 import { createMigratedDatabase, type TestDatabase } from "../../support/databases.ts";
-import { TEST_REDIS_URL } from "../../support/env.ts";
+import { queueRig } from "../../support/queues.ts";
 
 const TOKEN = "3912345678:ZbWebhookTokenXYZ0123456789";
 const SECRET = "zalo-bot-secret-8d1f0c";
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/zalo-bot/webhook-${name}.json`, import.meta.url));
 const SEED = readFileSync(new URL("../../fixtures/directives/20-seed-thong-bao-ket-luan-2020-06-05.md", import.meta.url), "utf8");
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** A text update with a message id and chat of our choosing, wrapped or bare. */
 function textUpdate(opts: { messageId: string; chatId: string; text: string; wrapped?: boolean }): Buffer {
@@ -43,11 +41,8 @@ describe("Zalo Bot webhook", () => {
   let orgId: string;
   let conversation: Conversation;
   let bot: FakeZaloBot;
-  let workers: RunningWorkers;
+  const rig = queueRig();
   const logLines: string[] = [];
-  const connection = createRedis(TEST_REDIS_URL);
-  const prefix = `zb-${randomUUID().slice(0, 8)}`;
-  const queue = createInboundQueue(connection, prefix);
   const clock = new FakeClock("2020-06-20T01:00:00Z");
 
   beforeAll(async () => {
@@ -57,25 +52,17 @@ describe("Zalo Bot webhook", () => {
     const intake = createIntake({ store, clock: new FakeClock("2020-06-06T01:00:00Z") });
     const { directive } = await intake.importDirective({ orgId, text: SEED, actor: "test" });
     await intake.activate(orgId, directive.id, "test");
-    conversation = createConversation({ store, clock });
+    conversation = createConversation({ store, clock, dispatch: rig.dispatch });
     bot = await startFakeZaloBot(TOKEN);
-    workers = await startWorkers({
-      connection,
-      prefix,
-      clock,
-      logger: silent,
-      processInbound: (o, id) => conversation.process(o, id),
-      senders: { zalo_bot: zaloBotReplySender({ bot: { baseUrl: bot.baseUrl, token: TOKEN }, handler: conversation, sleep: async () => undefined }) },
-    });
+    const delivery = createDelivery({ store, clock, gateways: { zalo_bot: zaloBotGateway({ bot: { baseUrl: bot.baseUrl, token: TOKEN } }) }, dispatch: rig.dispatch });
+    await rig.start({ clock, process: (o, id) => conversation.process(o, id), delivery, store, channels: ["zalo_bot"] });
     const logger = pino({ level: "trace" }, { write: (line: string) => void logLines.push(line) });
-    app = await buildApp({ logger, probes: [], channelPlugins: [zaloBotWebhook({ secretToken: SECRET, orgId, handler: conversation, queue, bodyLimit: 64 * 1024 })] });
+    app = await buildApp({ logger, probes: [], channelPlugins: [zaloBotWebhook({ secretToken: SECRET, orgId, handler: conversation, queue: rig.inbound, bodyLimit: 64 * 1024 })] });
   });
   afterAll(async () => {
     await app.close();
-    await workers.close();
-    await queue.close();
+    await rig.close();
     await bot.close();
-    connection.disconnect();
     await test.drop();
   });
 
@@ -86,6 +73,18 @@ describe("Zalo Bot webhook", () => {
   async function inboundIds(): Promise<string[]> {
     const result: unknown = await test.database.db.execute(sql`select external_message_id as id from inbound_messages where channel = 'zalo_bot' order by received_at, external_message_id`);
     return (result as { rows: { id: string }[] }).rows.map((r) => r.id);
+  }
+  /** Until every stored message is answered and nothing waits in the outbox (or 10 s). */
+  async function drained(): Promise<void> {
+    for (const end = Date.now() + 10_000; Date.now() < end; ) {
+      const result: unknown = await test.database.db.execute(sql`select
+        (select count(*)::int from inbound_messages where processed_at is null) as inbound,
+        (select count(*)::int from outbound_messages where status = 'pending') as outbound`);
+      const row = (result as { rows: { inbound: number; outbound: number }[] }).rows[0];
+      if (row?.inbound === 0 && row.outbound === 0) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error("the queues did not drain within 10 s");
   }
   async function sendsTo(chatId: string, atLeast: number): Promise<string[]> {
     const deadline = Date.now() + 10_000;
@@ -123,7 +122,10 @@ describe("Zalo Bot webhook", () => {
     expect(first.json()).toEqual({ ok: true });
     expect((await post(raw)).statusCode).toBe(200);
     expect(await inboundIds()).toEqual(["2d758cb5e222177a4e35"]);
-    const texts = await sendsTo("6ede9afa66b88fe6d6a9", 1);
+    // Everything the two posts set off has run: only then is "one answer" a fact, not a race.
+    await sendsTo("6ede9afa66b88fe6d6a9", 1);
+    await drained();
+    const texts = bot.delivered("6ede9afa66b88fe6d6a9");
     expect(texts).toHaveLength(1);
     expect(texts[0]).toMatch(/chưa được liên kết/);
     const request = bot.requests.find((r) => r.body.chat_id === "6ede9afa66b88fe6d6a9");
@@ -148,9 +150,9 @@ describe("Zalo Bot webhook", () => {
     const same = { ok: true, result: JSON.parse(fixture("text-bare").toString("utf8")) as unknown };
     expect((await post(JSON.stringify(same))).statusCode).toBe(200);
     expect((await inboundIds()).length).toBe(before + 1);
-    expect(await sendsTo("7f1e0c9ab2d34e5f6a70", 1)).toHaveLength(1);
-    // Processed once: still one reply a moment later.
-    await new Promise((r) => setTimeout(r, 300));
+    await sendsTo("7f1e0c9ab2d34e5f6a70", 1);
+    // Processed once: still one reply once everything has run.
+    await drained();
     expect(bot.delivered("7f1e0c9ab2d34e5f6a70")).toHaveLength(1);
   });
 
@@ -195,6 +197,15 @@ describe("Zalo Bot webhook", () => {
     expect((await sendsTo(chat, 1))[0]).toMatch(/Đã liên kết tài khoản với Đỗ Thị Mai/);
     const identity = await store.chats.identity(orgId, "zalo_bot", chat);
     expect(identity?.personId).toBe(cadre.id);
+    // Then a report typed in the chat is recorded on the unit's item and acknowledged.
+    const row = (await store.tracking.board(orgId)).find((r) => r.item.ref === "6.2" && r.unit.id === unit?.id);
+    expect(row?.assignment.status).toBe("not_reported");
+    expect((await post(textUpdate({ messageId: "report-1", chatId: chat, text: "bc 6.2 đang làm 60% ạ" }))).statusCode).toBe(200);
+    expect((await sendsTo(chat, 2))[1]).toMatch(/Đã ghi nhận: Hội Liên hiệp Phụ nữ · NV 6\.2[\s\S]*đang thực hiện 60%/);
+    const after = await store.tracking.assignment(orgId, row?.assignment.id ?? "");
+    expect(after).toMatchObject({ status: "in_progress", percent: 60 });
+    const reports = await store.tracking.reports(orgId, row?.assignment.id ?? "");
+    expect(reports.map((r) => ({ status: r.status, percent: r.percent, personId: r.personId }))).toEqual([{ status: "in_progress", percent: 60, personId: cadre.id }]);
   });
 
   it("never writes the bot token or the webhook secret to the log", () => {

@@ -8,16 +8,15 @@ import { Redis } from "ioredis";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  createPacer,
+  createSendGuard,
   createZaloListener,
   credentialStore,
   zaloGateway,
-  zaloReplySender,
   ZaloListenerLockedError,
 } from "../../../bots/zalo/index.ts";
 import { ThreadType, ZaloApiError } from "../../../bots/zalo/sdk.ts";
 import { createConversation, type Conversation } from "../../../src/app/index.ts";
-import type { Store } from "../../../src/app/ports.ts";
+import type { Store } from "../../../src/app/index.ts";
 import { createStore } from "../../../src/store/index.ts";
 import { FakeClock } from "../../fakes/clock.ts";
 import { FakeZcaApi, fakeLogin, groupMessage, userMessage } from "../../fakes/zca-js.ts";
@@ -247,13 +246,14 @@ describe("Zalo listener", () => {
     await z.listener.idle();
     const thread = await store.chats.thread(orgId, "zalo", GROUP);
     const outbox = await store.outbound.enqueue({ orgId, threadId: thread?.id ?? null, text: "Đã ghi nhận NV 6.2: 50%" });
-    const pacer = createPacer({ intervalMs: 4000, hourlyCap: 300 }, { clock, scheduler: new FakeScheduler(clock, true) });
-    const gateway = zaloGateway({ api: () => z.listener.api(), pacer, recent: z.listener.recent, isLinked: async () => false });
+    const guard = createSendGuard({ hourlyCap: 300 }, { clock });
+    const gateway = zaloGateway({ api: () => z.listener.api(), guard, recent: z.listener.recent, isLinked: async () => false });
     // Zalo's global ids exceed 2^53 in this test on purpose: the send result carries a safe one.
     api.script.push({ message: { msgId: 7_312_345_678_901 }, attachment: [] });
-    await zaloReplySender({ gateway, handler: conversation })(orgId, [
-      { outboundMessageId: outbox.id, channel: "zalo", threadId: GROUP, text: "Đã ghi nhận NV 6.2: 50%", quoteMessageId: "7312345678901232001", itemId: null },
-    ]);
+    // What the delivery use case does with a reply: send it quoting what it answers, record the id.
+    const [attempt] = await gateway.send({ orgId, outboundMessageId: outbox.id, externalId: GROUP, threadKind: "group", text: "Đã ghi nhận NV 6.2: 50%", quoteExternalId: "7312345678901232001", kind: "response" });
+    expect(attempt).toMatchObject({ outcome: "sent", externalMessageId: "7312345678901" });
+    await conversation.recordSent({ orgId, outboundMessageId: outbox.id, channel: "zalo", externalMessageId: attempt?.externalMessageId ?? "" });
     expect(api.sent[0]?.content.quote?.msgId).toBe("7312345678901232001");
     const sentId = "7312345678901";
 

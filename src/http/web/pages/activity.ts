@@ -3,8 +3,8 @@
  * sign-ins, changes), filterable by kind, person and date range; and the deliveries that failed.
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { AuditEntry, OutboundStatus, ReminderKind } from "../../../domain/entities.ts";
-import { addDays, dayStart } from "../../../domain/time.ts";
+import type { AuditEntry, OutboundStatus, ReminderKind } from "../../../domain/index.ts";
+import { addDays, dayStart } from "../../../domain/index.ts";
 import type { PageDeps } from "../deps.ts";
 import { html, page, userOf, type WebModule } from "../index.ts";
 import { reasonVi } from "./broadcasts.ts";

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { CELL_CLASSES, CELL_CLASS_VI, CELL_COLOURS, type BoardCell, type BoardItem, type CellClass } from "../../../app/index.ts";
-import { viDate } from "../../../domain/time.ts";
+import { viDate } from "../../../domain/index.ts";
 import { boardXlsx, directiveName, reportDocx } from "../../../files/index.ts";
 import type { PageDeps } from "../deps.ts";
 import { html, page, raw, userOf, type Html, type WebModule } from "../index.ts";

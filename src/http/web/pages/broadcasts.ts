@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { BroadcastError, type BroadcastRequest, type BroadcastView } from "../../../app/index.ts";
-import type { BroadcastKind, DeliveryOutcome } from "../../../domain/entities.ts";
+import type { BroadcastKind, DeliveryOutcome } from "../../../domain/index.ts";
 import type { PageDeps } from "../deps.ts";
 import { csrfField, html, isOffice, page, userOf, type Html, type WebModule } from "../index.ts";
 import { CHANNEL_VI, formList, formText, UUID, viDateTime } from "./people.ts";

@@ -5,8 +5,8 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { createBoardView, directiveTitle, IntakeError, type BoardViews, type ItemEdit } from "../../../app/index.ts";
-import type { Directive, Item, ItemAssignee } from "../../../domain/entities.ts";
-import { localIso, viDate } from "../../../domain/time.ts";
+import type { Directive, Item, ItemAssignee } from "../../../domain/index.ts";
+import { localIso, viDate } from "../../../domain/index.ts";
 import { DirectiveFileError, directiveName, readDirectiveBuffer } from "../../../files/index.ts";
 import type { PageDeps } from "../deps.ts";
 import { checkFormCsrf, csrfField, html, isOffice, page, raw, userOf, type Html, type WebModule } from "../index.ts";

@@ -5,9 +5,8 @@
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import QRCode from "qrcode";
-import type { Channel, MembershipRole, PersonRole } from "../../../domain/entities.ts";
-import { fold } from "../../../domain/text.ts";
-import { localIso } from "../../../domain/time.ts";
+import { DirectoryError } from "../../../app/index.ts";
+import { localIso, type Channel, type MembershipRole, type PersonRole } from "../../../domain/index.ts";
 import type { PageDeps } from "../deps.ts";
 import { csrfField, html, isOffice, page, userOf, type Html, type WebModule } from "../index.ts";
 
@@ -50,7 +49,7 @@ const OK: Record<string, string> = {
  * modules.push(peoplePages(deps)); // GET /people, POST /units, /units/:id/aliases, /people, /people/:id/link-code
  */
 export function peoplePages(deps: PageDeps): WebModule {
-  const { store, clock } = deps;
+  const { store } = deps;
   const actorOf = (request: FastifyRequest) => `person:${userOf(request).person.id}`;
 
   async function peoplePage(request: FastifyRequest, reply: FastifyReply, flash?: { ok?: string; err?: string }, status = 200) {
@@ -130,60 +129,38 @@ ${units.length > 0 ? units.map((u) => html`<label style="display:inline-block;ma
       return peoplePage(request, reply, ok ? { ok } : undefined);
     });
 
-    app.post("/units", async (request, reply) => {
-      const orgId = userOf(request).org.id;
-      const name = formText(request.body, "name").normalize("NFC");
-      const aliases = splitAliases(formText(request.body, "aliases"));
-      if (!name) return fail(request, reply, "Hãy nhập tên đơn vị.");
-      if (name.length > 200 || aliases.some((a) => a.length > 200)) return fail(request, reply, "Tên quá dài (tối đa 200 ký tự).");
-      const units = await store.units.list(orgId);
-      if (units.some((u) => fold(u.name) === fold(name))) return fail(request, reply, `Đơn vị "${name}" đã có.`);
-      const folded = [...new Map(aliases.map((a) => [fold(a), a])).entries()];
-      for (const [f, alias] of folded) {
-        const taken = await store.units.byAlias(orgId, f);
-        if (taken) return fail(request, reply, `Tên gọi "${alias}" đã dùng cho đơn vị "${taken.name}".`);
+    /** A directory change: done and audited by the use case; its refusal shown on the page. */
+    const change = async (request: FastifyRequest, reply: FastifyReply, work: () => Promise<unknown>, ok: string) => {
+      try {
+        await work();
+      } catch (err) {
+        if (err instanceof DirectoryError) return fail(request, reply, err.message);
+        throw err;
       }
-      const unit = await store.units.create({ orgId, name, aliases: folded.map(([f, alias]) => ({ alias, folded: f })) });
-      await store.audit.append({ orgId, actor: actorOf(request), action: "unit.created", entity: "unit", entityId: unit.id, data: { name, aliases }, at: clock.now() });
-      return reply.redirect("/people?ok=unit", 303);
-    });
+      return reply.redirect(`/people?ok=${ok}`, 303);
+    };
+
+    app.post("/units", async (request, reply) =>
+      change(request, reply, () => deps.directory.addUnit(userOf(request).org.id, { name: formText(request.body, "name"), aliases: splitAliases(formText(request.body, "aliases")) }, actorOf(request)), "unit"),
+    );
 
     app.post("/units/:id/aliases", async (request, reply) => {
-      const orgId = userOf(request).org.id;
       const { id } = request.params as { id: string };
-      const alias = formText(request.body, "alias").normalize("NFC");
-      const unit = UUID.test(id) ? (await store.units.list(orgId)).find((u) => u.id === id.toLowerCase()) : undefined;
-      if (!unit) return fail(request, reply, "Không tìm thấy đơn vị này.");
-      if (!alias) return fail(request, reply, "Hãy nhập tên gọi khác.");
-      if (alias.length > 200) return fail(request, reply, "Tên quá dài (tối đa 200 ký tự).");
-      const taken = await store.units.byAlias(orgId, fold(alias));
-      if (taken) return fail(request, reply, `Tên gọi "${alias}" đã dùng cho đơn vị "${taken.name}".`);
-      if (!(await store.units.addAlias(orgId, unit.id, { alias, folded: fold(alias) }))) return fail(request, reply, `Tên gọi "${alias}" đã được dùng.`);
-      await store.audit.append({ orgId, actor: actorOf(request), action: "unit.alias_added", entity: "unit", entityId: unit.id, data: { alias }, at: clock.now() });
-      return reply.redirect("/people?ok=alias", 303);
+      if (!UUID.test(id)) return fail(request, reply, "Không tìm thấy đơn vị này.");
+      return change(request, reply, () => deps.directory.addAlias(userOf(request).org.id, id, formText(request.body, "alias"), actorOf(request)), "alias");
     });
 
     app.post("/people", async (request, reply) => {
-      const orgId = userOf(request).org.id;
-      const fullName = formText(request.body, "fullName").normalize("NFC");
-      const phone = formText(request.body, "phone");
       const body = request.body as Record<string, unknown> | undefined;
-      const roles = formList(body?.roles).filter((r): r is PersonRole => r in ROLE_VI);
-      const unitIds = formList(body?.units);
       const role = formText(request.body, "membershipRole");
-      const membershipRole: MembershipRole = role in MEMBERSHIP_VI ? (role as MembershipRole) : "member";
-      if (!fullName) return fail(request, reply, "Hãy nhập họ tên.");
-      if (fullName.length > 200 || phone.length > 30) return fail(request, reply, "Họ tên hoặc số điện thoại quá dài.");
-      if (roles.length === 0) return fail(request, reply, "Hãy chọn ít nhất một vai trò.");
-      const units = await store.units.list(orgId);
-      const chosen = units.filter((u) => unitIds.includes(u.id));
-      if (chosen.length !== new Set(unitIds).size) return fail(request, reply, "Có đơn vị không tồn tại, hãy tải lại trang.");
-      await store.transaction(async (tx) => {
-        const created = await tx.persons.create({ orgId, fullName, phone: phone || null, roles: [...new Set(roles)] });
-        for (const unit of chosen) await tx.persons.addMembership({ orgId, personId: created.id, unitId: unit.id, role: membershipRole });
-        await tx.audit.append({ orgId, actor: actorOf(request), action: "person.created", entity: "person", entityId: created.id, data: { fullName, roles, units: chosen.map((u) => u.name) }, at: clock.now() });
-      });
-      return reply.redirect("/people?ok=person", 303);
+      const input = {
+        fullName: formText(request.body, "fullName"),
+        phone: formText(request.body, "phone"),
+        roles: formList(body?.roles).filter((r): r is PersonRole => r in ROLE_VI),
+        unitIds: formList(body?.units),
+        membershipRole: role in MEMBERSHIP_VI ? (role as MembershipRole) : "member",
+      };
+      return change(request, reply, () => deps.directory.addPerson(userOf(request).org.id, input, actorOf(request)), "person");
     });
 
     app.post("/people/:id/link-code", async (request, reply) => {

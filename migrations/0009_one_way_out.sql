@@ -1,0 +1,3 @@
+ALTER TABLE "outbound_messages" ADD COLUMN "in_reply_to" uuid;--> statement-breakpoint
+ALTER TABLE "outbound_messages" ADD CONSTRAINT "outbound_messages_in_reply_to_inbound_messages_id_fk" FOREIGN KEY ("in_reply_to") REFERENCES "public"."inbound_messages"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "outbound_messages_in_reply_to_index" ON "outbound_messages" USING btree ("in_reply_to");
