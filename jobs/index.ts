@@ -14,7 +14,7 @@ export {
 export { createInboundQueue, createInboundProcessor } from "./inbound.ts";
 export { BULK_PRIORITY, createDeliveryQueue, createDeliveryProcessor, startDeliveryWorker, DELIVERY_ATTEMPTS, SWEEP_EVERY_MS } from "./deliveries.ts";
 export type { DeliveryQueue, DeliveryWorkerOptions } from "./deliveries.ts";
-export { createPacer } from "./pacer.ts";
+export { createPacer, replyReserve } from "./pacer.ts";
 export type { Pacer } from "./pacer.ts";
 export { deliveryQueueName } from "./queues.ts";
 export type { DeliveryJob } from "./queues.ts";
