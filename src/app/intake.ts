@@ -19,7 +19,7 @@ import {
   type UnitDef,
 } from "../domain/index.ts";
 import type { Directive, Item, ItemAssignee, ItemDeadline, ItemRotation, Unit } from "../domain/index.ts";
-import { planOccurrences } from "../domain/index.ts";
+import { directiveName, makeItemLabel, nameKey, planOccurrences } from "../domain/index.ts";
 import { localDay } from "../domain/index.ts";
 import type { Clock, ItemPatch, NewItem, Store } from "./ports/index.ts";
 
@@ -138,6 +138,7 @@ function toNewItems(parsed: ParsedDirective): NewItem[] {
     parentRef: item.parentRef,
     text: item.text,
     summary: item.summary,
+    label: makeItemLabel(item.summary),
     deadline: { ...item.deadline },
     dueDate: item.deadline.due,
     rotation: item.rotation ? { ...item.rotation } : null,
@@ -312,12 +313,18 @@ export function createIntake(deps: { store: IntakeStore; clock: Clock }) {
           "no items found in the directive",
         );
       }
+      // A short name of its own in the org: "TB 05/6", then "TB 05/6 (2)" for a second one.
+      const taken = new Set((await store.directives.list(input.orgId)).map((d) => nameKey(directiveName(d))));
+      const base = directiveName({ ...directiveHeader(parsed), shortName: null });
+      let shortName = base;
+      for (let n = 2; taken.has(nameKey(shortName)); n++) shortName = `${base} (${n})`;
       const { directive, created } = await store.transaction(async (tx) => {
         const result = await tx.directives.createDraft({
           orgId: input.orgId,
           sourceText,
           sourceName: input.sourceName ?? null,
           ...directiveHeader(parsed),
+          shortName,
           items: toNewItems(parsed),
         });
         if (result.created) {
@@ -375,6 +382,7 @@ export function createIntake(deps: { store: IntakeStore; clock: Clock }) {
         ref,
         text,
         summary: patch.summary || text.slice(0, 100),
+        label: makeItemLabel(patch.summary || text),
       });
       await store.audit.append({ orgId, actor, action: "item.added", entity: "item", entityId: item.id, data: { ref }, at: clock.now() });
       return item;

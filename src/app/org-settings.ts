@@ -5,10 +5,11 @@
  */
 import { z } from "zod";
 import { DEFAULT_CALENDAR, type CalendarPolicy } from "../domain/index.ts";
-import { DEFAULT_POLICY, type ReminderPolicy } from "../domain/index.ts";
+import { DEFAULT_POLICY, type PersonRole, type ReminderPolicy } from "../domain/index.ts";
 import type { Clock, Store } from "./ports/index.ts";
 
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "giờ phải có dạng HH:MM, ví dụ 07:30");
+const ADDRESS = z.enum(["đồng chí", "anh/chị", "bạn"]);
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "ngày phải có dạng YYYY-MM-DD");
 
 export const orgSettingsSchema = z
@@ -36,6 +37,18 @@ export const orgSettingsSchema = z
       })
       .partial()
       .strict(),
+    voice: z
+      .object({
+        /** Who speaks: "Văn phòng Đảng ủy" by default. */
+        office: z.string().trim().min(3).max(60),
+        /** How people of each role are addressed: "đồng chí" by default. */
+        address: z
+          .object({ leader: ADDRESS, cadre: ADDRESS, office: ADDRESS })
+          .partial()
+          .strict(),
+      })
+      .partial()
+      .strict(),
     digest: z
       .object({
         /** Send the weekly digest to leaders and office (default true). */
@@ -49,10 +62,20 @@ export const orgSettingsSchema = z
 
 export type OrgSettings = z.infer<typeof orgSettingsSchema>;
 
+export type Address = z.infer<typeof ADDRESS>;
+
+export interface Voice {
+  office: string;
+  address: Record<PersonRole, Address>;
+}
+
+export const DEFAULT_VOICE: Voice = { office: "Văn phòng Đảng ủy", address: { leader: "đồng chí", cadre: "đồng chí", office: "đồng chí" } };
+
 export interface EffectiveSettings {
   policy: ReminderPolicy;
   calendar: CalendarPolicy;
   digest: { enabled: boolean };
+  voice: Voice;
 }
 
 /**
@@ -63,7 +86,7 @@ export function settingsOrDefaults(raw: unknown, base: { policy?: ReminderPolicy
   try {
     return effectiveSettings(raw, base);
   } catch {
-    return { policy: base.policy ?? DEFAULT_POLICY, calendar: base.calendar ?? DEFAULT_CALENDAR, digest: { enabled: true } };
+    return { policy: base.policy ?? DEFAULT_POLICY, calendar: base.calendar ?? DEFAULT_CALENDAR, digest: { enabled: true }, voice: DEFAULT_VOICE };
   }
 }
 
@@ -107,6 +130,7 @@ export function effectiveSettings(raw: unknown, base: { policy?: ReminderPolicy;
     policy: { ...(base.policy ?? DEFAULT_POLICY), ...s.reminders },
     calendar: { ...(base.calendar ?? DEFAULT_CALENDAR), ...s.calendar },
     digest: { enabled: s.digest?.enabled ?? true },
+    voice: { office: s.voice?.office ?? DEFAULT_VOICE.office, address: { ...DEFAULT_VOICE.address, ...s.voice?.address } },
   };
 }
 

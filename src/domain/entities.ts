@@ -109,6 +109,8 @@ export interface Directive {
   sourceText: string;
   sourceHash: string;
   sourceName: string | null;
+  /** "TB 05/6": see `directiveName`. */
+  shortName: string | null;
   createdAt: Date;
   activatedAt: Date | null;
 }
@@ -147,6 +149,8 @@ export interface Item {
   position: number;
   text: string;
   summary: string;
+  /** Short label for one-line lists: see `itemLabel`. */
+  label: string | null;
   deadline: ItemDeadline | null;
   dueDate: string | null;
   rotation: ItemRotation | null;
@@ -308,7 +312,7 @@ export interface LinkCode {
 /** One assignment with what a status line needs: its item, unit and directive. */
 export interface BoardRow {
   assignment: Assignment;
-  item: { id: string; ref: string; summary: string; text: string; parentRef: string | null; deadline: ItemDeadline | null };
+  item: { id: string; ref: string; summary: string; label: string | null; text: string; parentRef: string | null; deadline: ItemDeadline | null };
   unit: { id: string; name: string };
-  directive: { id: string; number: string | null; docType: string | null; issuedDate: string | null; activatedAt: Date | null };
+  directive: { id: string; number: string | null; docType: string | null; issuedDate: string | null; shortName: string | null; activatedAt: Date | null };
 }

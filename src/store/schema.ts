@@ -200,6 +200,8 @@ export const directives = pgTable(
     /** SHA-256 of the normalised source text: the same text imports once per org. */
     sourceHash: text().notNull(),
     sourceName: text(),
+    /** What chat and pages call it ("TB 05/6", "KH 12"): made at intake, the office may edit it. */
+    shortName: text(),
     createdAt: createdAt(),
     activatedAt: timestamp({ withTimezone: true }),
   },
@@ -232,6 +234,8 @@ export const items = pgTable(
     position: integer().notNull(),
     text: text().notNull(),
     summary: text().notNull(),
+    /** A short label for one-line lists, made once at intake (never cut mid-word); the office may edit it. */
+    label: text(),
     deadline: jsonb().$type<StoredDeadline>(),
     /** The resolved due day, or null for recurring, ongoing and undated items. */
     dueDate: date({ mode: "string" }),

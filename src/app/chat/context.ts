@@ -51,6 +51,10 @@ export interface ChatContext {
   /** The local day (Asia/Ho_Chi_Minh) the message is handled on. */
   today: string;
   person: Person | null;
+  /** How the sender is addressed ("đồng chí" by default; org setting per role). Replies never say "bạn"/"mình" on their own. */
+  you: string;
+  /** Who speaks: the org's office ("Văn phòng Đảng ủy"). */
+  office: string;
   /** What was said back, in order (outbox rows already written). */
   replies: Reply[];
   /** The org's units as the interpreter and matching know them (read once per message). */

@@ -12,6 +12,7 @@ import { createAlerts } from "../alerts.ts";
 import { createBroadcasts } from "../broadcasts.ts";
 import { createGroups } from "../groups.ts";
 import { orgUnitDefs } from "../intake.ts";
+import { settingsOrDefaults, type Voice } from "../org-settings.ts";
 import type { Clock, Dispatch, InboundHandler, IncomingMessage, Reply } from "../ports/index.ts";
 import { allowed } from "./command.ts";
 import { COMMANDS, helpText } from "./commands/index.ts";
@@ -20,6 +21,12 @@ import { say, type ChatContext, type ChatDeps, type ChatStore, type Conversation
 import { admit } from "./door.ts";
 import { createLinkCodes } from "./link-codes.ts";
 import { NOT_LINKED, refusal } from "./replies.ts";
+
+/** How a person is addressed: by their highest role (leader, then office, then cadre). */
+function addressOf(voice: Voice, person: { roles: readonly ("office" | "cadre" | "leader")[] } | null): string {
+  const role = person?.roles.includes("leader") ? "leader" : person?.roles.includes("office") ? "office" : "cadre";
+  return voice.address[role];
+}
 import { answerPending, tapped } from "./reports.ts";
 
 export interface ConversationDeps {
@@ -124,6 +131,7 @@ export function createConversation(deps: ConversationDeps) {
       sentAt: message.sentAt,
     };
     const person = identity.personId ? await store.persons.get(orgId, identity.personId) : null;
+    const voice = settingsOrDefaults((await store.orgs.byId(orgId))?.settings).voice;
     let units: Promise<UnitDef[]> | null = null;
     const ctx: ChatContext = {
       deps: chat,
@@ -134,6 +142,8 @@ export function createConversation(deps: ConversationDeps) {
       inboundId: message.id,
       today: localDay(clock.now()),
       person,
+      you: addressOf(voice, person),
+      office: voice.office,
       replies: [],
       units: () => (units ??= orgUnitDefs(store, orgId)),
     };

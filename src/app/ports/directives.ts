@@ -6,6 +6,7 @@ export interface NewItem {
   parentRef?: string | null;
   text: string;
   summary: string;
+  label?: string | null;
   deadline?: ItemDeadline | null;
   dueDate?: string | null;
   rotation?: ItemRotation | null;
@@ -32,6 +33,7 @@ export interface DirectiveRepository {
     issuedDate?: string | null;
     signer?: string | null;
     recipients?: string[];
+    shortName?: string | null;
     items: NewItem[];
   }): Promise<{ directive: Directive; created: boolean }>;
   get(orgId: string, id: string): Promise<{ directive: Directive; items: Item[] } | null>;

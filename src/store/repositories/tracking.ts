@@ -17,6 +17,7 @@ function boardQuery(db: Db, orgId: string, ...conditions: (SQL | undefined)[]) {
         id: t.items.id,
         ref: t.items.ref,
         summary: t.items.summary,
+        label: t.items.label,
         text: t.items.text,
         parentRef: t.items.parentRef,
         deadline: t.items.deadline,
@@ -27,6 +28,7 @@ function boardQuery(db: Db, orgId: string, ...conditions: (SQL | undefined)[]) {
         number: t.directives.number,
         docType: t.directives.docType,
         issuedDate: t.directives.issuedDate,
+        shortName: t.directives.shortName,
         activatedAt: t.directives.activatedAt,
       },
     })
