@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 90_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // PGlite templates made once per run (test/support/databases.ts copies them).
+    globalSetup: ["test/support/global-setup.ts"],
   },
 });

@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import { inject } from "vitest";
 import { openDatabase, type Database } from "../../src/store/index.ts";
 import { TEST_ADMIN_DATABASE_URL } from "./env.ts";
 
@@ -53,7 +54,22 @@ export async function createTestDatabase(driver: Driver): Promise<TestDatabase> 
       },
     };
   }
+  return openPgliteCopy(templates()?.empty);
+}
+
+/** The PGlite templates of this run (test/support/global-setup.ts), when there are any. */
+function templates(): { empty: string; migrated: string } | null {
+  try {
+    return inject("pgliteTemplates") ?? null;
+  } catch {
+    return null; // outside a Vitest run (a bench script)
+  }
+}
+
+/** A PGlite database in a new directory: a copy of `template` when given, else a fresh initdb. */
+async function openPgliteCopy(template: string | undefined): Promise<TestDatabase> {
   const dir = mkdtempSync(join(tmpdir(), "dondoc-pglite-"));
+  if (template) cpSync(template, dir, { recursive: true });
   const database = await openDatabase({ dataDir: dir });
   return {
     database,
@@ -67,7 +83,9 @@ export async function createTestDatabase(driver: Driver): Promise<TestDatabase> 
 
 /** A migrated database, ready for repositories. */
 export async function createMigratedDatabase(driver: Driver): Promise<TestDatabase> {
-  const test = await createTestDatabase(driver);
+  const migrated = driver === "pglite" ? templates()?.migrated : undefined;
+  // The copy of a migrated template: migrate() finds nothing to do (and proves it).
+  const test = migrated ? await openPgliteCopy(migrated) : await createTestDatabase(driver);
   await test.database.migrate();
   return test;
 }
