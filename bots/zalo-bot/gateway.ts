@@ -26,6 +26,8 @@ function outcomeOf(o: SendOutcome): DeliveryOutcome {
  * The Zalo Bot platform has no quick replies: the choices a reminder carries are spelled out as
  * a last line the person can answer by typing one of them.
  */
+// A reply's question already lists its answers in the text (numbered, for typed answers): only
+// a reminder's choices are spelled out here.
 function withChoices(text: string, choices: { title: string }[] | undefined): string {
   if (!choices || choices.length === 0) return text;
   return `${text}\n\nTrả lời: ${choices.map((c) => c.title).join(" · ")}`;
@@ -82,7 +84,7 @@ export function zaloBotGateway(deps: ZaloBotGatewayDeps): ChannelGateway {
         : { ok: false, reason: "unreachable", detail: "người nhận chưa từng nhắn cho Zalo Bot nên chưa có mã cuộc trò chuyện" };
     },
     async send(input) {
-      const { attempts } = await sendText(deps.bot, input.externalId, withChoices(withMentions(input.text, input.mentions), input.choices));
+      const { attempts } = await sendText(deps.bot, input.externalId, withChoices(withMentions(input.text, input.mentions), input.kind === "response" ? undefined : input.choices));
       if (attempts.length === 0) {
         return [{ attempt: 1, outcome: "failed", errorCode: "invalid", errorMessage: "tin nhắn rỗng, không gửi" }];
       }

@@ -40,6 +40,7 @@ function attemptOf(outcome: ZaloSendOutcome): DeliveryAttempt {
 }
 
 /** Zalo has no quick replies: a reminder says in words how to answer. */
+// A reply's question already lists its answers in the text: only a reminder's are spelled out.
 function withChoices(text: string, choices: { title: string }[] | undefined): string {
   if (!choices?.length) return text;
   return `${text}\n↩ Trả lời tin này: ${choices.map((c) => c.title).join(" · ")}`;
@@ -75,7 +76,7 @@ export function zaloGateway(deps: ZaloGatewayDeps): ZaloGateway {
       const quoted = quoteId ? deps.recent.get(quoteId) : undefined;
       const quote = quoted ? quoteOf(quoted) : null;
       const mentions = threadKind === "group" ? (input.mentions ?? []).map((m) => ({ uid: m.externalId, name: m.name })) : [];
-      const paced = await deps.guard.run(() => sendText(api, { threadId: input.externalId, threadKind, text: withChoices(input.text, input.choices), quote, mentions }));
+      const paced = await deps.guard.run(() => sendText(api, { threadId: input.externalId, threadKind, text: withChoices(input.text, input.kind === "response" ? undefined : input.choices), quote, mentions }));
       if (!paced.ok) {
         const why = paced.reason === "cooldown" ? "đang tạm dừng gửi sau cảnh báo của Zalo" : "đã đạt giới hạn số tin mỗi giờ";
         return [{ attempt: 1, outcome: "rate_limited", errorCode: paced.reason, errorMessage: `${why}, gửi lại sau ${paced.until.toISOString()}` }];

@@ -54,6 +54,12 @@ export function cellClass(a: Omit<Tracked, "percent">, today: string): CellClass
   return a.status;
 }
 
+/** "đợt 30/11–06/12 (Tổ 2 trực)": the occurrence a recurring item's cell shows. */
+export function periodLabel(o: { periodStart: string; periodEnd: string; onDutyUnitName: string | null }): string {
+  const short = (day: string) => viDate(day).slice(0, 5);
+  return `đợt ${short(o.periodStart)}–${short(o.periodEnd)}${o.onDutyUnitName ? ` (${o.onDutyUnitName} trực)` : ""}`;
+}
+
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /**
@@ -202,6 +208,17 @@ export interface ReportItem {
   difficulties: ReportNote[];
   /** Report texts that ask for something (đề nghị, đề xuất, kiến nghị). */
   proposals: ReportNote[];
+  /** A recurring item's periods so far, the latest first: who was on duty and who reported. */
+  history: OccurrenceLine[];
+}
+
+/** One period of a recurring item in the report: "Đợt 15/06–21/06 (Tổ 1 trực): 3/5 đơn vị hoàn thành". */
+export interface OccurrenceLine {
+  periodStart: string;
+  periodEnd: string;
+  team: string | null;
+  done: string[];
+  notDone: string[];
 }
 
 export interface ReportDraft {
@@ -270,7 +287,7 @@ export function createBoardView(deps: { store: BoardStore; clock: Clock }) {
         percent: a.percent,
         cls: cellClass(a, today),
         dueDate: a.dueDate,
-        label: cellLabel(a, today),
+        label: cellLabel(a, today) + (r.occurrence ? ` · ${periodLabel(r.occurrence)}` : ""),
         lastReport: report ? { text: report.text, at: report.reportedAt, by: report.personName } : null,
       };
     });
@@ -281,7 +298,7 @@ export function createBoardView(deps: { store: BoardStore; clock: Clock }) {
     const found = await store.directives.get(orgId, directiveId);
     if (!found) return null;
     const today = localDay(clock.now());
-    const rows = await store.tracking.directiveBoard(orgId, directiveId);
+    const rows = await store.tracking.directiveBoard(orgId, directiveId, today);
     const cells = await cellsOf(orgId, rows, today);
     const units = new Map<string, BoardUnit>();
     for (const r of [...rows].sort((a, b) => a.unit.name.localeCompare(b.unit.name, "vi"))) units.set(r.unit.id, { id: r.unit.id, name: r.unit.name });
@@ -313,7 +330,7 @@ export function createBoardView(deps: { store: BoardStore; clock: Clock }) {
       const unit = (await store.units.list(orgId)).find((u) => u.id === unitId);
       if (!unit) return null;
       const today = localDay(clock.now());
-      const rows = (await store.tracking.board(orgId)).filter((r) => r.unit.id === unitId);
+      const rows = (await store.tracking.board(orgId, today)).filter((r) => r.unit.id === unitId);
       const cells = await cellsOf(orgId, rows, today);
       const directives: UnitView["directives"] = [];
       const headers = new Map((await store.directives.list(orgId)).map((d) => [d.id, header(d)]));
@@ -362,6 +379,20 @@ export function createBoardView(deps: { store: BoardStore; clock: Clock }) {
         return out;
       };
       const parents = new Set(all.items.map((i) => i.parentRef).filter((r): r is string => r !== null));
+      // Recurring items: every period begun so far, with its team and who reported it done.
+      const recurring = new Set(all.items.filter((i) => i.deadline?.kind === "recurring").map((i) => i.id));
+      const periods = new Map<string, Map<string, OccurrenceLine>>();
+      const unitOfAssignment = new Map(all.cells.map((c) => [c.assignmentId, { itemId: c.itemId, unit: unitName.get(c.unitId) ?? "" }]));
+      for (const cell of all.cells.filter((c) => recurring.has(c.itemId))) {
+        for (const o of await store.tracking.occurrences(orgId, cell.assignmentId)) {
+          if (o.periodStart > all.today) continue;
+          const byPeriod = periods.get(cell.itemId) ?? new Map<string, OccurrenceLine>();
+          periods.set(cell.itemId, byPeriod);
+          const line = byPeriod.get(o.periodStart) ?? { periodStart: o.periodStart, periodEnd: o.periodEnd, team: o.onDutyUnitId ? (unitName.get(o.onDutyUnitId) ?? null) : null, done: [], notDone: [] };
+          byPeriod.set(o.periodStart, line);
+          (o.status === "done" ? line.done : line.notDone).push(unitOfAssignment.get(o.assignmentId)?.unit ?? "");
+        }
+      }
       const items = all.items.map((i): ReportItem => ({
         ...boardItem(i),
         parentRef: i.parentRef,
@@ -372,6 +403,7 @@ export function createBoardView(deps: { store: BoardStore; clock: Clock }) {
           .sort((a, b) => a.unitName.localeCompare(b.unitName, "vi")),
         difficulties: notes(i.id, (r) => r.status === "blocked"),
         proposals: notes(i.id, (r) => isProposal(r.text)),
+        history: [...(periods.get(i.id)?.values() ?? [])].sort((a, b) => b.periodStart.localeCompare(a.periodStart)),
       }));
       const { counts, progress } = tally(all.cells);
       return { directive: all.directive, today: all.today, items, units: all.units, counts, total: all.cells.length, done: counts.done_on_time + counts.done_late, progress };

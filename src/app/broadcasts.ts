@@ -7,8 +7,9 @@
 import type { BoardRow, BroadcastKind, Channel, OutboundStatus, Person } from "../domain/index.ts";
 import { groupBy } from "../domain/index.ts";
 import { fold, refCovers } from "../domain/index.ts";
-import { dueText, shorten, timing } from "../domain/index.ts";
+import { dueText, itemName, timing } from "../domain/index.ts";
 import { localDay } from "../domain/index.ts";
+import { settingsOrDefaults, type Voice } from "./org-settings.ts";
 import type { Clock, Dispatch, Store } from "./ports/index.ts";
 
 /** Who a broadcast goes to. Every list is optional; together they are a union, each recipient once. */
@@ -21,6 +22,8 @@ export interface BroadcastTargets {
   groups?: string[];
   /** Every unit that has not reported on this item ref ("6", "6.2"), or on any item when "*". */
   notReportedOn?: string;
+  /** With `notReportedOn`: only that directive's items (its id); a ward has several active at once. */
+  notReportedIn?: string;
   /** Every cadre who can be reached. */
   everyone?: boolean;
 }
@@ -72,7 +75,7 @@ export interface BroadcastPreview {
 }
 
 /** The store slices createBroadcasts uses. */
-export type BroadcastStore = Pick<Store, "audit" | "broadcasts" | "chats" | "outbound" | "persons" | "tracking" | "units">;
+export type BroadcastStore = Pick<Store, "audit" | "broadcasts" | "chats" | "orgs" | "outbound" | "persons" | "tracking" | "units">;
 
 /**
  * @example
@@ -100,9 +103,10 @@ export function createBroadcasts(deps: { store: BroadcastStore; clock: Clock; di
     return store.units.byAlias(orgId, fold(ref));
   }
 
-  function reminderLine(row: BoardRow, today: string): string {
+  function reminderLine(row: BoardRow, today: string, voice: Voice): string {
     const due = row.assignment.dueDate ? `, ${dueText(row.assignment.dueDate, timing(row.assignment, today))}` : "";
-    return `Nhắc ${row.unit.name}: NV ${row.item.ref} "${shorten(row.item.summary, 60)}" chưa có báo cáo${due}. Trả lời tin này để báo cáo.`;
+    const you = voice.address.cadre;
+    return `${voice.office} nhắc ${row.unit.name}: ${itemName(row)} chưa có báo cáo${due}. Đề nghị ${you} trả lời tin này để báo cáo.`;
   }
 
   async function resolve(orgId: string, request: BroadcastRequest): Promise<{ recipients: Recipient[]; unknown: string[] }> {
@@ -129,10 +133,12 @@ export function createBroadcasts(deps: { store: BroadcastStore; clock: Clock; di
     if (targets.notReportedOn) {
       const today = localDay(clock.now());
       const ref = targets.notReportedOn;
-      const board = await store.tracking.board(orgId);
-      const rows = board.filter((r) => r.assignment.status === "not_reported" && (ref === "*" || refCovers(r.item.ref, ref)));
-      if (rows.length === 0 && ref !== "*" && !board.some((r) => refCovers(r.item.ref, ref))) unknown.push(`nhiệm vụ "${ref}"`);
-      for (const row of rows) out.push(...(await unitRecipients(orgId, row.unit.id, text ? decorated : reminderLine(row, today), row.item.id)));
+      const board = await store.tracking.board(orgId, today);
+      const voice = settingsOrDefaults((await store.orgs.byId(orgId))?.settings).voice;
+      const inScope = targets.notReportedIn ? board.filter((r) => r.directive.id === targets.notReportedIn) : board;
+      const rows = inScope.filter((r) => r.assignment.status === "not_reported" && (ref === "*" || refCovers(r.item.ref, ref)));
+      if (rows.length === 0 && ref !== "*" && !inScope.some((r) => refCovers(r.item.ref, ref))) unknown.push(`nhiệm vụ "${ref}"`);
+      for (const row of rows) out.push(...(await unitRecipients(orgId, row.unit.id, text ? decorated : reminderLine(row, today, voice), row.item.id)));
     }
     if (targets.everyone) {
       for (const r of await store.chats.reachable(orgId, "cadre")) out.push({ identityId: r.identityId, text: decorated, itemId: null });
@@ -151,7 +157,7 @@ export function createBroadcasts(deps: { store: BroadcastStore; clock: Clock; di
   /** The recipients `send` would write, after the same checks (BroadcastError in Vietnamese). */
   async function checkedRecipients(orgId: string, request: BroadcastRequest): Promise<Recipient[]> {
     if (request.kind === "announcement" && !request.text?.trim()) throw new BroadcastError("Thiếu nội dung thông báo.");
-    const { notReportedOn: _byItem, ...others } = request.targets;
+    const { notReportedOn: _byItem, notReportedIn: _inDirective, ...others } = request.targets;
     const hasOthers = Object.values(others).some((v) => (Array.isArray(v) ? v.length > 0 : Boolean(v)));
     if (request.kind === "remind" && !request.text?.trim() && hasOthers) {
       throw new BroadcastError("Thiếu nội dung nhắc: chỉ khi nhắc theo nhiệm vụ (các đơn vị chưa báo cáo) mới không cần nội dung.");

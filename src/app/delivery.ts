@@ -171,7 +171,7 @@ export function createDelivery(deps: { store: DeliveryStore; clock: Clock; gatew
           externalId: target.externalId,
           threadKind: target.threadKind,
           text: message.text,
-          ...(reminder ? { choices: reportChoices(reminder.assignmentId) } : {}),
+          ...(message.choices?.length ? { choices: message.choices } : reminder ? { choices: reportChoices(reminder.assignmentId) } : {}),
           ...(mentions.length > 0 ? { mentions } : {}),
           ...(message.quoteExternalId ? { quoteExternalId: message.quoteExternalId } : {}),
           kind: message.inReplyTo ? "response" : "update",

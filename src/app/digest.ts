@@ -5,7 +5,7 @@
  */
 import { groupBy } from "../domain/index.ts";
 import type { AssignmentStatus, BoardRow } from "../domain/index.ts";
-import { dueText, shorten, timing } from "../domain/index.ts";
+import { dueText, itemName, timing } from "../domain/index.ts";
 import { addDays, localDay, viDate } from "../domain/index.ts";
 import type { Broadcasts } from "./broadcasts.ts";
 import { settingsOrDefaults } from "./org-settings.ts";
@@ -43,10 +43,10 @@ export function leaderDigest(rows: BoardRow[], today: string): string {
     `${rows.length} lượt giao: ${by("done")} hoàn thành (${doneThisWeek} trong tuần), ${by("in_progress")} đang thực hiện, ${by("blocked")} vướng mắc, ${by("not_reported")} chưa báo cáo; ${overdue.length} quá hạn.`,
   ];
   if (overdue.length > 0) {
-    lines.push("", "Quá hạn:", ...list(overdue.map((r) => `• ${r.unit.name} · NV ${r.item.ref} ${shorten(r.item.summary, 40)} · ${dueText(r.assignment.dueDate, timing(r.assignment, today))}`)));
+    lines.push("", "Quá hạn:", ...list(overdue.map((r) => `• ${r.unit.name} · ${itemName(r)} · ${dueText(r.assignment.dueDate, timing(r.assignment, today))}`)));
   }
   if (blocked.length > 0) {
-    lines.push("", "Vướng mắc:", ...list(blocked.map((r) => `• ${r.unit.name} · NV ${r.item.ref} ${shorten(r.item.summary, 40)}`)));
+    lines.push("", "Vướng mắc:", ...list(blocked.map((r) => `• ${r.unit.name} · ${itemName(r)}`)));
   }
   if (overdue.length === 0 && blocked.length === 0) lines.push("Không có việc quá hạn hay vướng mắc.");
   lines.push("", "Nhắn /tinhhinh để xem chi tiết.");
@@ -77,7 +77,7 @@ export function createDigest(deps: { store: DigestStore; clock: Clock; broadcast
       if (!settingsOrDefaults((await store.orgs.byId(orgId))?.settings ?? {}).digest.enabled) return [];
       const today = localDay(clock.now());
       const week = isoWeek(today);
-      const rows = (await store.tracking.board(orgId)).filter((r) => r.directive.activatedAt);
+      const rows = (await store.tracking.board(orgId, today)).filter((r) => r.directive.activatedAt);
       if (rows.length === 0) return [];
       const ids = [
         ...(await broadcasts.sendOnce(orgId, { kind: "digest", text: leaderDigest(rows, today), dedupeKey: `digest-leaders-${week}`, to: await store.chats.personsWithRole(orgId, "leader") })),

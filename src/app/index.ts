@@ -1,13 +1,17 @@
 export {
+  ACTIVATION_WARNING_KINDS,
+  ACTIVATION_WARNING_LABEL,
+  activationMessage,
   assertParsableLength,
   createIntake,
   directiveHeader,
   IntakeError,
+  isActivationWarningKind,
   MAX_DIRECTIVE_CHARS,
   normalizeSourceText,
   orgUnitDefs,
 } from "./intake.ts";
-export type { Intake, ItemEdit, ActivationResult, IntakeErrorCode } from "./intake.ts";
+export type { Intake, ItemEdit, ActivationResult, IntakeErrorCode, ActivateOptions, ActivationReach, ActivationWarning, ActivationWarningKind } from "./intake.ts";
 export type * from "./ports/index.ts";
 export { cleanText, COMMANDS, createConversation, helpText, parseReportPayload, reportChoices, reportPayload } from "./chat/index.ts";
 export type { ChatCommand, Conversation, ConversationDeps, ConversationLimits } from "./chat/index.ts";
@@ -21,8 +25,8 @@ export { createPlanner } from "./planner.ts";
 export type { Planner, PlannerDeps } from "./planner.ts";
 export { createDigest, isoWeek, leaderDigest, officeDigest } from "./digest.ts";
 export type { Digest } from "./digest.ts";
-export { createOrgSettings, effectiveSettings, OrgSettingsError, orgSettingsSchema, parseOrgSettings } from "./org-settings.ts";
-export type { OrgSettings } from "./org-settings.ts";
+export { createOrgSettings, DEFAULT_VOICE, effectiveSettings, OrgSettingsError, orgSettingsSchema, parseOrgSettings, settingsOrDefaults } from "./org-settings.ts";
+export type { Address, OrgSettings, Voice } from "./org-settings.ts";
 export { createGroups, GroupBindingError, resolveUnit } from "./groups.ts";
 export type { Groups } from "./groups.ts";
 export { createWebAuth, WebAuthError } from "./web-auth.ts";

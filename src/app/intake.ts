@@ -18,9 +18,9 @@ import {
   type Rotation,
   type UnitDef,
 } from "../domain/index.ts";
-import type { Directive, Item, ItemAssignee, ItemDeadline, ItemRotation, Unit } from "../domain/index.ts";
+import type { Directive, Item, ItemAssignee, ItemDeadline, ItemRotation, OccurrencePlan, Unit } from "../domain/index.ts";
 import { directiveName, makeItemLabel, nameKey, planOccurrences } from "../domain/index.ts";
-import { localDay } from "../domain/index.ts";
+import { localDay, viDate } from "../domain/index.ts";
 import type { Clock, ItemPatch, NewItem, Store } from "./ports/index.ts";
 
 export type IntakeErrorCode =
@@ -31,7 +31,10 @@ export type IntakeErrorCode =
   | "not_draft"
   | "invalid_item"
   | "unassigned_items"
-  | "duplicate_ref";
+  | "duplicate_ref"
+  | "invalid_name"
+  | "duplicate_name"
+  | "needs_confirmation";
 
 const HTTP_STATUS: Record<IntakeErrorCode, number> = {
   empty_text: 400,
@@ -42,20 +45,71 @@ const HTTP_STATUS: Record<IntakeErrorCode, number> = {
   invalid_item: 400,
   unassigned_items: 422,
   duplicate_ref: 409,
+  invalid_name: 400,
+  duplicate_name: 409,
+  needs_confirmation: 409,
 };
 
 /** A refusal the office can act on: a stable code, Vietnamese for the user, English for logs. */
 export class IntakeError extends Error {
   readonly status: number;
+  /** `needs_confirmation`: every warning of the draft, and the kinds still to be confirmed. */
+  readonly warnings: readonly ActivationWarning[];
+  readonly unconfirmed: readonly ActivationWarningKind[];
   constructor(
     readonly code: IntakeErrorCode,
     readonly messageVi: string,
     message: string,
+    details: { warnings?: readonly ActivationWarning[]; unconfirmed?: readonly ActivationWarningKind[] } = {},
   ) {
     super(message);
     this.name = "IntakeError";
     this.status = HTTP_STATUS[code];
+    this.warnings = details.warnings ?? [];
+    this.unconfirmed = details.unconfirmed ?? [];
   }
+}
+
+/** What office must knowingly accept before a draft is activated. */
+export const ACTIVATION_WARNING_KINDS = ["past_deadlines", "unreachable_units", "dropped_parents"] as const;
+export type ActivationWarningKind = (typeof ACTIVATION_WARNING_KINDS)[number];
+
+/** The kinds in a few Vietnamese words, for lists, checkboxes and the refusal. */
+export const ACTIVATION_WARNING_LABEL: Record<ActivationWarningKind, string> = {
+  past_deadlines: "có nhiệm vụ đã quá hạn trước ngày kích hoạt",
+  unreachable_units: "có đơn vị chưa liên lạc được qua tin nhắn",
+  dropped_parents: "có đơn vị của mục lớn không được giao việc",
+};
+
+export const isActivationWarningKind = (value: unknown): value is ActivationWarningKind =>
+  typeof value === "string" && (ACTIVATION_WARNING_KINDS as readonly string[]).includes(value);
+
+/**
+ * One kind of trouble activation would start with, in one Vietnamese line (`message`).
+ * - `past_deadlines`: tracked items due before today (`items`, each with its due day and units);
+ * - `unreachable_units`: units to be reminded with no bound Zalo group and no cadre with a linked
+ *   chat account (`units`; `id` null for a unit activation will create);
+ * - `dropped_parents`: parent items tracked through their sub-items, with the units of the parent
+ *   that no sub-item names (`items[].units`, `items[].children`).
+ */
+export interface ActivationWarning {
+  kind: ActivationWarningKind;
+  items: { id: string; ref: string; dueDate: string | null; units: string[]; children: string[] }[];
+  units: { id: string | null; name: string; isNew: boolean }[];
+  message: string;
+}
+
+/** Who activation will remind: units in reminders (assigned units, or the team on duty). */
+export interface ActivationReach {
+  units: number;
+  reachable: number;
+  unreachable: number;
+  unreachableUnits: string[];
+}
+
+export interface ActivateOptions {
+  /** The warning kinds office has seen and accepts; "all" for tools that accept everything. */
+  confirm?: readonly ActivationWarningKind[] | "all";
 }
 
 /**
@@ -162,6 +216,12 @@ export interface ActivationResult {
   assignments: number;
   occurrences: number;
   unitsCreated: string[];
+  /** How many of the units to be reminded can be reached by chat. */
+  reach: ActivationReach;
+  /** The warnings office confirmed. */
+  warnings: ActivationWarning[];
+  /** One Vietnamese line saying what was started and who will be reminded. */
+  message: string;
 }
 
 /** Finds or creates the org's unit for a dictionary key or a name as written. */
@@ -200,8 +260,223 @@ async function unitFor(
   return unit;
 }
 
+/** A unit as activation will use it: found in the org, or (id null) to be created. */
+interface UnitRef {
+  id: string | null;
+  name: string;
+}
+
+const unitRefKey = (u: UnitRef) => u.id ?? `new:${fold(u.name)}`;
+
+/**
+ * `unitFor` without writing: the org's unit activation would pick, or the one it would create
+ * (remembered in `pending`, so a name met twice is one new unit, as in activation).
+ */
+async function peekUnit(
+  store: Pick<Store, "units">,
+  orgId: string,
+  key: string | null,
+  name: string,
+  dictionary: UnitDef[],
+  known: Unit[],
+  pending: Map<string, UnitRef>,
+): Promise<UnitRef> {
+  if (key) {
+    const byKey = (await store.units.byKey(orgId, key)) ?? pending.get(`key:${key}`);
+    if (byKey) return byKey;
+  }
+  const byAlias = (await store.units.byAlias(orgId, fold(name))) ?? pending.get(`alias:${fold(name)}`);
+  if (byAlias) return byAlias;
+  const def = key ? dictionary.find((u) => u.key === key) : undefined;
+  const unitName = def?.name ?? name;
+  const existing = known.find((u) => fold(u.name) === fold(unitName)) ?? pending.get(`alias:${fold(unitName)}`);
+  if (existing) return existing;
+  const unit: UnitRef = { id: null, name: unitName };
+  if (key) pending.set(`key:${key}`, unit);
+  for (const alias of [unitName, name, ...(def?.aliases ?? [])]) {
+    const folded = fold(alias);
+    if (folded && !pending.has(`alias:${folded}`)) pending.set(`alias:${folded}`, unit);
+  }
+  return unit;
+}
+
+/** The items activation tracks: a parent whose sub-items carry assignees is tracked through them. */
+function trackedItems(items: Item[]): Item[] {
+  return items.filter((item) => !items.some((child) => child.parentRef === item.ref && child.assignees.length > 0));
+}
+
+/** What activation does with one item: its units by role, its coming occurrences and teams on duty. */
+interface ItemLayout<U extends UnitRef> {
+  item: Item;
+  roles: Map<string, { unit: U; role: "lead" | "support" }>;
+  plans: OccurrencePlan[];
+  teams: Map<number, U>;
+  /** Whom reminders for this item go to: the team on duty of an occurrence, else the assigned units. */
+  reminded: U[];
+}
+
+/** Group assignees ("các đoàn thể CTXH") become their member units. */
+function expandAssignee(assignee: ItemAssignee, dictionary: UnitDef[]): { key: string | null; name: string }[] {
+  if (!assignee.unitKey) return [{ key: null, name: assignee.name }];
+  const members = expandGroup(assignee.unitKey, dictionary);
+  if (members.length === 0 || (members.length === 1 && members[0] === assignee.unitKey)) {
+    return [{ key: assignee.unitKey, name: assignee.name }];
+  }
+  return members.map((key) => ({ key, name: dictionary.find((u) => u.key === key)?.name ?? key }));
+}
+
+/** The units of an item's assignees, lead winning when a unit is named both as lead and as support. */
+async function rolesOf<U extends UnitRef>(
+  item: Item,
+  dictionary: UnitDef[],
+  resolve: (key: string | null, name: string) => Promise<U>,
+): Promise<Map<string, { unit: U; role: "lead" | "support" }>> {
+  const roles = new Map<string, { unit: U; role: "lead" | "support" }>();
+  for (const assignee of item.assignees) {
+    for (const target of expandAssignee(assignee, dictionary)) {
+      const unit = await resolve(target.key, target.name);
+      const seen = roles.get(unitRefKey(unit));
+      if (!seen || (seen.role === "support" && assignee.role === "lead")) {
+        roles.set(unitRefKey(unit), { unit, role: assignee.role });
+      }
+    }
+  }
+  return roles;
+}
+
+async function layoutItem<U extends UnitRef>(
+  item: Item,
+  dictionary: UnitDef[],
+  today: string,
+  resolve: (key: string | null, name: string) => Promise<U>,
+): Promise<ItemLayout<U>> {
+  const roles = await rolesOf(item, dictionary, resolve);
+  const plans = item.deadline?.kind === "recurring" ? planOccurrences(asDeadline(item.deadline), asRotation(item.rotation), today) : [];
+  const teams = new Map<number, U>();
+  for (const plan of plans) {
+    if (plan.team !== null && !teams.has(plan.team)) teams.set(plan.team, await resolve(null, `Tổ ${plan.team}`));
+  }
+  const assigned = [...roles.values()].map((r) => r.unit);
+  const reminded = plans.length > 0 && plans.every((p) => p.team !== null) ? [...teams.values()] : [...assigned, ...teams.values()];
+  return { item, roles, plans, teams, reminded };
+}
+
+/** Units that reminders reach: bound to a Zalo group, or with a cadre whose chat account is linked. */
+async function reachableUnitIds(store: Pick<Store, "chats">, orgId: string): Promise<Set<string>> {
+  const [cadres, groups] = await Promise.all([store.chats.reachableByUnit(orgId, "cadre"), store.chats.boundGroups(orgId)]);
+  return new Set([...cadres.map((c) => c.unitId), ...groups.flatMap((g) => (g.unitId ? [g.unitId] : []))]);
+}
+
+/** The distinct units reminded, and those of them nobody can be reached in. */
+function reachOf(reminded: Iterable<UnitRef>, reachable: Set<string>): { reach: ActivationReach; unreachable: UnitRef[] } {
+  const units = new Map<string, UnitRef>();
+  for (const unit of reminded) units.set(unitRefKey(unit), unit);
+  const unreachable = [...units.values()].filter((u) => !(u.id && reachable.has(u.id)));
+  return {
+    reach: { units: units.size, reachable: units.size - unreachable.length, unreachable: unreachable.length, unreachableUnits: unreachable.map((u) => u.name) },
+    unreachable,
+  };
+}
+
+/** "6.1, 6.2 và 7" */
+const andList = (parts: string[]) => (parts.length <= 1 ? (parts[0] ?? "") : `${parts.slice(0, -1).join(", ")} và ${parts[parts.length - 1]}`);
+
+/**
+ * The warnings of a draft as of `today` (the ward's local day), in a fixed order of kinds.
+ * Reads only: units that activation would create are reported with `isNew`.
+ */
+async function draftWarnings(
+  store: Pick<Store, "units" | "chats">,
+  orgId: string,
+  items: Item[],
+  today: string,
+): Promise<{ warnings: ActivationWarning[]; reach: ActivationReach }> {
+  const dictionary = mergeUnits(BUILTIN_UNITS, await orgUnitDefs(store, orgId));
+  const known = await store.units.list(orgId);
+  const pending = new Map<string, UnitRef>();
+  const resolve = (key: string | null, name: string) => peekUnit(store, orgId, key, name, dictionary, known, pending);
+  const tracked = trackedItems(items);
+  const layouts: ItemLayout<UnitRef>[] = [];
+  for (const item of tracked) layouts.push(await layoutItem(item, dictionary, today, resolve));
+  const warnings: ActivationWarning[] = [];
+
+  // Recurring items are due per occurrence (planned from today on), never on the item's day.
+  const past = layouts.filter(({ item }) => item.deadline?.kind !== "recurring" && item.dueDate !== null && item.dueDate < today);
+  if (past.length > 0) {
+    warnings.push({
+      kind: "past_deadlines",
+      items: past.map(({ item, roles }) => ({ id: item.id, ref: item.ref, dueDate: item.dueDate, units: [...roles.values()].map((r) => r.unit.name), children: [] })),
+      units: [],
+      message: `${past.length} nhiệm vụ đã quá hạn trước ngày kích hoạt (hôm nay ${viDate(today)}): ${past
+        .map(({ item }) => `nhiệm vụ ${item.ref} (hạn ${viDate(item.dueDate ?? today)})`)
+        .join(", ")}. Khi kích hoạt, các đơn vị được giao sẽ bị tính quá hạn ngay và nhận tin nhắc quá hạn; nếu cần, đồng chí sửa ngày hạn trước khi kích hoạt.`,
+    });
+  }
+
+  const { reach, unreachable } = reachOf(layouts.flatMap((l) => l.reminded), await reachableUnitIds(store, orgId));
+  if (unreachable.length > 0) {
+    const units = unreachable.map((u) => ({ id: u.id, name: u.name, isNew: u.id === null }));
+    const fresh = units.filter((u) => u.isNew).map((u) => u.name);
+    warnings.push({
+      kind: "unreachable_units",
+      items: [],
+      units,
+      message: `${units.length}/${reach.units} đơn vị chưa liên lạc được qua tin nhắn: ${units.map((u) => u.name).join(", ")}.${
+        fresh.length === 0
+          ? ""
+          : fresh.length === units.length
+            ? " Các đơn vị này chưa có trong danh sách đơn vị, sẽ được tạo khi kích hoạt."
+            : ` Đơn vị chưa có trong danh sách, sẽ được tạo khi kích hoạt: ${fresh.join(", ")}.`
+      } Chưa có cán bộ nào của các đơn vị này liên kết tài khoản Zalo/Messenger, cũng chưa gắn nhóm Zalo, nên các đơn vị này sẽ không nhận được tin nhắc hạn cho đến khi được liên kết.`,
+    });
+  }
+
+  const dropped: ActivationWarning["items"] = [];
+  for (const parent of items) {
+    if (parent.assignees.length === 0 || tracked.includes(parent)) continue;
+    const descendants: Item[] = [];
+    for (let frontier = [parent.ref]; frontier.length > 0; ) {
+      const next = items.filter((i) => i.parentRef !== null && frontier.includes(i.parentRef) && !descendants.includes(i));
+      descendants.push(...next);
+      frontier = next.map((i) => i.ref);
+    }
+    const covered = new Set<string>();
+    for (const child of descendants) for (const key of (await rolesOf(child, dictionary, resolve)).keys()) covered.add(key);
+    const lost = [...(await rolesOf(parent, dictionary, resolve)).entries()].filter(([key]) => !covered.has(key)).map(([, r]) => r.unit.name);
+    if (lost.length > 0) {
+      dropped.push({ id: parent.id, ref: parent.ref, dueDate: parent.dueDate, units: lost, children: descendants.filter((c) => c.assignees.length > 0).map((c) => c.ref) });
+    }
+  }
+  if (dropped.length > 0) {
+    warnings.push({
+      kind: "dropped_parents",
+      items: dropped,
+      units: [],
+      message: `${dropped
+        .map((d) => `Mục ${d.ref} được theo dõi qua các mục con ${andList(d.children)}, nên ${andList(d.units)} (giao ở mục ${d.ref}) sẽ không được giao việc`)
+        .join("; ")}. Nếu cần, đồng chí thêm đơn vị đó vào mục con trước khi kích hoạt.`,
+    });
+  }
+  return { warnings, reach };
+}
+
+/** "Đã bắt đầu theo dõi…": what activation did and, truthfully, who will be reminded. */
+export function activationMessage(result: Pick<ActivationResult, "assignments" | "reach" | "unitsCreated">): string {
+  const { reach } = result;
+  const created = result.unitsCreated.length > 0 ? ` Đã tạo ${result.unitsCreated.length} đơn vị mới: ${result.unitsCreated.join(", ")}.` : "";
+  const who =
+    reach.units === 0
+      ? "Không có đơn vị nào cần nhắc hạn."
+      : reach.unreachable === 0
+        ? reach.units === 1
+          ? "Đơn vị được giao việc sẽ được nhắc hạn qua tin nhắn."
+          : `Cả ${reach.units} đơn vị sẽ được nhắc hạn qua tin nhắn.`
+        : `${reach.reachable}/${reach.units} đơn vị sẽ được nhắc hạn qua tin nhắn; ${reach.unreachable} đơn vị chưa liên lạc được (${reach.unreachableUnits.join(", ")}) sẽ chưa nhận được tin nhắc cho đến khi có cán bộ liên kết tài khoản hoặc gắn nhóm Zalo.`;
+  return `Đã bắt đầu theo dõi: ${result.assignments} lượt giao việc.${created} ${who}`;
+}
+
 /** The store slices createIntake uses. */
-export type IntakeStore = Pick<Store, "audit" | "directives" | "tracking" | "transaction" | "units">;
+export type IntakeStore = Pick<Store, "audit" | "chats" | "directives" | "tracking" | "transaction" | "units">;
 
 /**
  * @example
@@ -284,16 +559,6 @@ export function createIntake(deps: { store: IntakeStore; clock: Clock }) {
     return patch;
   }
 
-  /** Group assignees ("các đoàn thể CTXH") become their member units. */
-  function expandAssignee(assignee: ItemAssignee, dictionary: UnitDef[]): { key: string | null; name: string }[] {
-    if (!assignee.unitKey) return [{ key: null, name: assignee.name }];
-    const members = expandGroup(assignee.unitKey, dictionary);
-    if (members.length === 0 || (members.length === 1 && members[0] === assignee.unitKey)) {
-      return [{ key: assignee.unitKey, name: assignee.name }];
-    }
-    return members.map((key) => ({ key, name: dictionary.find((u) => u.key === key)?.name ?? key }));
-  }
-
   return {
     /** Parses without saving (CLI `dondoc parse`, the review screen's preview). */
     parse,
@@ -352,6 +617,33 @@ export function createIntake(deps: { store: IntakeStore; clock: Clock }) {
       return store.directives.list(orgId);
     },
 
+    /**
+     * Names, in any status: the directive's short name (unique in the org, as chat selects it)
+     * and items' labels (what one-line lists show). The office's words win over the made ones.
+     */
+    async rename(orgId: string, directiveId: string, names: { shortName?: string; labels?: Record<string, string> }, actor: string): Promise<{ directive: Directive; items: Item[] }> {
+      const found = await store.directives.get(orgId, directiveId);
+      if (!found) throw new IntakeError("not_found", "Không tìm thấy văn bản này.", `directive ${directiveId} not found`);
+      if (names.shortName !== undefined) {
+        const shortName = names.shortName.replace(/\s+/g, " ").trim();
+        if (!/[\p{L}\p{N}]/u.test(shortName) || shortName.length > 30) {
+          throw new IntakeError("invalid_name", "Tên ngắn của văn bản cần có chữ hoặc số, tối đa 30 ký tự (ví dụ: TB 05/6, KH 12).", "bad short name");
+        }
+        const clash = (await store.directives.list(orgId)).find((d) => d.id !== directiveId && nameKey(directiveName(d)) === nameKey(shortName));
+        if (clash) throw new IntakeError("duplicate_name", `Tên "${shortName}" đã dùng cho văn bản khác.`, "short name taken");
+        await store.directives.setShortName(orgId, directiveId, shortName);
+      }
+      for (const [itemId, raw] of Object.entries(names.labels ?? {})) {
+        const label = raw.replace(/\s+/g, " ").trim();
+        if (!found.items.some((i) => i.id === itemId)) throw new IntakeError("not_found", "Không tìm thấy nhiệm vụ này trong văn bản.", `item ${itemId} not in ${directiveId}`);
+        if (!label || label.length > 80) throw new IntakeError("invalid_name", "Nhãn nhiệm vụ cần có nội dung, tối đa 80 ký tự.", "bad label");
+        await store.directives.updateItem(orgId, itemId, { label });
+      }
+      await store.audit.append({ orgId, actor, action: "directive.renamed", entity: "directive", entityId: directiveId, data: names, at: clock.now() });
+      const after = await store.directives.get(orgId, directiveId);
+      return { directive: after!.directive, items: after!.items };
+    },
+
     async updateItem(orgId: string, directiveId: string, itemId: string, edit: ItemEdit, actor: string): Promise<Item> {
       const { directive, items } = await editable(orgId, directiveId);
       if (!items.some((i) => i.id === itemId)) {
@@ -397,16 +689,26 @@ export function createIntake(deps: { store: IntakeStore; clock: Clock }) {
     },
 
     /**
+     * What office must confirm before activating the draft (empty for a directive already
+     * tracked): deadlines already past, units nobody can be reached in, units of a parent item
+     * dropped because its sub-items carry their own assignees. As of the clock's local day.
+     */
+    async activationWarnings(orgId: string, directiveId: string): Promise<ActivationWarning[]> {
+      const { directive, items } = await draft(orgId, directiveId);
+      if (directive.status !== "draft") return [];
+      return (await draftWarnings(store, orgId, items, localDay(clock.now()))).warnings;
+    },
+
+    /**
      * Starts tracking: one assignment per item × unit (groups expanded to their members), the
      * units created from the dictionary when the org does not have them yet, and the coming
      * occurrences of recurring items with the team on duty. A parent whose sub-items carry
-     * assignees is tracked through its sub-items. Refuses while any item has no unit.
+     * assignees is tracked through its sub-items. Refuses while any item has no unit, and while
+     * a warning (see `activationWarnings`) is present that `options.confirm` does not accept.
      */
-    async activate(orgId: string, directiveId: string, actor: string): Promise<ActivationResult> {
+    async activate(orgId: string, directiveId: string, actor: string, options: ActivateOptions = {}): Promise<ActivationResult> {
       const { items } = await editable(orgId, directiveId);
-      const tracked = items.filter(
-        (item) => !items.some((child) => child.parentRef === item.ref && child.assignees.length > 0),
-      );
+      const tracked = trackedItems(items);
       const unassigned = tracked.filter((i) => i.assignees.length === 0).map((i) => i.ref);
       if (unassigned.length > 0) {
         throw new IntakeError(
@@ -417,33 +719,31 @@ export function createIntake(deps: { store: IntakeStore; clock: Clock }) {
       }
       const now = clock.now();
       const today = localDay(now);
+      const { warnings } = await draftWarnings(store, orgId, items, today);
+      const confirm = options.confirm ?? [];
+      const unconfirmed = warnings.filter((w) => confirm !== "all" && !confirm.includes(w.kind)).map((w) => w.kind);
+      if (unconfirmed.length > 0) {
+        throw new IntakeError(
+          "needs_confirmation",
+          `Chưa kích hoạt: đồng chí cần xác nhận đã biết ${andList(unconfirmed.map((k) => ACTIVATION_WARNING_LABEL[k]))}. ${warnings
+            .filter((w) => unconfirmed.includes(w.kind))
+            .map((w) => w.message)
+            .join(" ")}`,
+          `activation needs confirmation of: ${unconfirmed.join(", ")}`,
+          { warnings, unconfirmed },
+        );
+      }
       return store.transaction(async (tx) => {
         const dictionary = mergeUnits(BUILTIN_UNITS, await orgUnitDefs(tx, orgId));
         const unitsCreated: string[] = [];
+        const resolve = (key: string | null, name: string) => unitFor(tx, orgId, key, name, dictionary, unitsCreated);
         let assignments = 0;
         let occurrences = 0;
+        const reminded: Unit[] = [];
         for (const item of tracked) {
-          // Lead wins when a unit is named both as lead and as support.
-          const roles = new Map<string, { unit: Unit; role: "lead" | "support" }>();
-          for (const assignee of item.assignees) {
-            for (const target of expandAssignee(assignee, dictionary)) {
-              const unit = await unitFor(tx, orgId, target.key, target.name, dictionary, unitsCreated);
-              const seen = roles.get(unit.id);
-              if (!seen || (seen.role === "support" && assignee.role === "lead")) {
-                roles.set(unit.id, { unit, role: assignee.role });
-              }
-            }
-          }
+          const { roles, plans, teams, reminded: itemReminded } = await layoutItem(item, dictionary, today, resolve);
+          reminded.push(...itemReminded);
           const recurring = item.deadline?.kind === "recurring";
-          const plans = recurring
-            ? planOccurrences(asDeadline(item.deadline), asRotation(item.rotation), today)
-            : [];
-          const teams = new Map<number, Unit>();
-          for (const plan of plans) {
-            if (plan.team !== null && !teams.has(plan.team)) {
-              teams.set(plan.team, await unitFor(tx, orgId, null, `Tổ ${plan.team}`, dictionary, unitsCreated));
-            }
-          }
           for (const { unit, role } of roles.values()) {
             const assignment = await tx.tracking.assign({
               orgId,
@@ -466,6 +766,7 @@ export function createIntake(deps: { store: IntakeStore; clock: Clock }) {
             }
           }
         }
+        const { reach } = reachOf(reminded, await reachableUnitIds(tx, orgId));
         const directive = await tx.directives.setStatus(orgId, directiveId, "active", now);
         await tx.audit.append({
           orgId,
@@ -473,10 +774,11 @@ export function createIntake(deps: { store: IntakeStore; clock: Clock }) {
           action: "directive.activated",
           entity: "directive",
           entityId: directiveId,
-          data: { assignments, occurrences, unitsCreated },
+          data: { assignments, occurrences, unitsCreated, reach: { ...reach }, confirmed: warnings.map((w) => w.kind) },
           at: now,
         });
-        return { directive, assignments, occurrences, unitsCreated };
+        const message = activationMessage({ assignments, reach, unitsCreated });
+        return { directive, assignments, occurrences, unitsCreated, reach, warnings, message };
       });
     },
   };

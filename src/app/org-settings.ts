@@ -22,6 +22,8 @@ export const orgSettingsSchema = z
         escalateAfterDays: z.number().int().min(1).max(60),
         occurrenceLeadDays: z.number().int().min(0).max(14),
         sendAt: time,
+        /** Days past a deadline after which its reminders stop and the office is told once (default 90). */
+        stopAfterDays: z.number().int().min(1).max(3650),
       })
       .partial()
       .strict(),

@@ -2,16 +2,19 @@
  * The reminder planner (DESIGN.md §4.2): the store is the truth. Planning writes Reminder rows
  * with deterministic keys (planning twice adds nothing); firing turns the ones whose moment has
  * come into outbox messages for the unit (the team on duty, or leaders for an escalation),
- * which the deliveries queue sends. Reporting done cancels what is pending.
+ * which the deliveries queue sends. Reporting done (or this occurrence done, for a recurring
+ * item) cancels what is pending. A deadline more than `stopAfterDays` past is no longer
+ * reminded: the office is told once per assignment instead.
  */
 import { DEFAULT_CALENDAR, type CalendarPolicy } from "../domain/index.ts";
 import { groupBy } from "../domain/index.ts";
-import type { BoardRow, Channel } from "../domain/index.ts";
+import type { BoardRow, Channel, Reminder } from "../domain/index.ts";
 import { DEFAULT_POLICY, planReminders, type ReminderPolicy } from "../domain/index.ts";
-import { dueText, shorten, timing } from "../domain/index.ts";
-import { localDay, viDate } from "../domain/index.ts";
+import { dueText, itemName, shorten, timing } from "../domain/index.ts";
+import { daysBetween, localDay, viDate } from "../domain/index.ts";
+import { createAlerts } from "./alerts.ts";
 import { settingsOrDefaults } from "./org-settings.ts";
-import type { Clock, DeliveryRoute, Store } from "./ports/index.ts";
+import type { Clock, DeliveryRoute, Dispatch, Store } from "./ports/index.ts";
 
 export interface PlannerDeps {
   store: PlannerStore;
@@ -20,10 +23,18 @@ export interface PlannerDeps {
   calendar?: CalendarPolicy;
   /** How far ahead reminders are written (default 35 days). */
   horizonDays?: number;
+  /** Hands the office's notices to the delivery queues at once (else the outbox sweep sends them). */
+  dispatch?: Dispatch;
 }
 
 /** The store slices createPlanner uses. */
-export type PlannerStore = Pick<Store, "chats" | "orgs" | "outbound" | "tracking" | "units">;
+export type PlannerStore = Pick<Store, "audit" | "chats" | "orgs" | "outbound" | "tracking" | "transaction" | "units">;
+
+/** The audit action that marks an assignment's reminders stopped (and the office told), once per due day. */
+export const REMINDERS_STOPPED = "reminders.stopped";
+
+/** A recurring item is reminded per open occurrence; its board row's status is the current occurrence's. */
+const isRecurring = (row: BoardRow) => row.item.deadline?.kind === "recurring";
 
 /**
  * @example
@@ -65,6 +76,48 @@ export function createPlanner(deps: PlannerDeps) {
   }
   type Prepared = Awaited<ReturnType<typeof prepare>>;
 
+  /**
+   * Tells the office, once per assignment and due day, that reminding has stopped for these
+   * long-overdue rows: one message per item (its units listed) and an audit entry per
+   * assignment, in one transaction. Returns the outbox ids.
+   */
+  async function noticeStopped(orgId: string, rows: BoardRow[], now: Date, policy: ReminderPolicy): Promise<string[]> {
+    if (rows.length === 0) return [];
+    const key = (assignmentId: string | null, dueDate: unknown) => `${assignmentId ?? ""}|${String(dueDate)}`;
+    const told = new Set((await store.audit.search(orgId, { actions: [REMINDERS_STOPPED], limit: 100_000 })).map((e) => key(e.entityId, e.data.dueDate)));
+    const fresh = rows.filter((r) => !told.has(key(r.assignment.id, r.assignment.dueDate)));
+    const today = localDay(now);
+    const ids: string[] = [];
+    for (const group of groupBy(fresh, (r) => `${r.item.id}|${r.assignment.dueDate ?? ""}`).values()) {
+      const [first] = group;
+      if (!first) continue;
+      const units = group.map((r) => r.unit.name).join(", ");
+      const due = dueText(first.assignment.dueDate, timing(first.assignment, today));
+      const text =
+        `Dừng nhắc tự động: ${itemName(first)} — ${units} chưa hoàn thành, ${due}. ` +
+        `Quá ${policy.stopAfterDays} ngày sau hạn, hệ thống không nhắc đơn vị nữa; đề nghị đồng chí xem xét gia hạn, đôn đốc trực tiếp hoặc kết thúc theo dõi.`;
+      ids.push(
+        ...(await store.transaction(async (tx) => {
+          const sent = await createAlerts({ store: tx, clock }).office(orgId, text, { itemId: first.item.id });
+          for (const r of group) {
+            await tx.audit.append({
+              orgId,
+              actor: "system",
+              action: REMINDERS_STOPPED,
+              entity: "assignment",
+              entityId: r.assignment.id,
+              data: { dueDate: r.assignment.dueDate, overdueDays: r.assignment.dueDate ? daysBetween(r.assignment.dueDate, today) : null, stopAfterDays: policy.stopAfterDays, notified: sent.length },
+              at: now,
+            });
+          }
+          return sent;
+        })),
+      );
+    }
+    if (deps.dispatch && ids.length > 0) await deps.dispatch(await store.outbound.routes(orgId, ids));
+    return ids;
+  }
+
   return {
     /**
      * Writes every reminder the policy gives open assignments within the horizon, in one pass
@@ -72,6 +125,7 @@ export function createPlanner(deps: PlannerDeps) {
      */
     async plan(orgId: string): Promise<number> {
       const now = clock.now();
+      const today = localDay(now);
       const until = new Date(now.getTime() + (deps.horizonDays ?? 35) * 86_400_000);
       const own = await settingsOf(orgId);
       const occurrencesOf = groupBy(await store.tracking.openOccurrences(orgId), (o) => o.assignmentId);
@@ -81,11 +135,20 @@ export function createPlanner(deps: PlannerDeps) {
       const known = await store.outbound.reminderKeys(orgId, new Date(now.getTime() - 7 * 86_400_000));
       // Assignments sharing a due day (most of a directive) share a plan: the calendar is asked once.
       const byDueDay = new Map<string, ReturnType<typeof planReminders>>();
-      for (const row of await store.tracking.board(orgId)) {
-        if (row.assignment.status === "done") continue;
+      const stopped: BoardRow[] = [];
+      for (const row of await store.tracking.board(orgId, today)) {
+        // A recurring row's status and due day are its current occurrence's: this week done
+        // leaves the coming occurrences (the open ones) to remind.
+        const recurring = isRecurring(row);
+        if (!recurring && row.assignment.status === "done") continue;
+        const dueDate = recurring ? null : row.assignment.dueDate;
+        if (dueDate && daysBetween(dueDate, today) > own.policy.stopAfterDays) {
+          stopped.push(row);
+          continue;
+        }
         const occurrences = occurrencesOf.get(row.assignment.id) ?? [];
-        const cacheKey = occurrences.length === 0 ? (row.assignment.dueDate ?? "none") : null;
-        const plan = (cacheKey && byDueDay.get(cacheKey)) || planReminders({ dueDate: row.assignment.dueDate, occurrences }, { from: now, until }, own.policy, own.calendar);
+        const cacheKey = occurrences.length === 0 ? (dueDate ?? "none") : null;
+        const plan = (cacheKey && byDueDay.get(cacheKey)) || planReminders({ dueDate, occurrences }, { from: now, until }, own.policy, own.calendar);
         if (cacheKey) byDueDay.set(cacheKey, plan);
         for (const r of plan) {
           const dedupeKey = `${row.assignment.id}-${r.kind}-${r.day}`;
@@ -102,7 +165,9 @@ export function createPlanner(deps: PlannerDeps) {
           });
         }
       }
-      return store.outbound.planReminders(rows);
+      const planned = await store.outbound.planReminders(rows);
+      await noticeStopped(orgId, stopped, now, own.policy);
+      return planned;
     },
 
     /** The moments pending reminders are due (the queue wakes at each; Redis may have lost them). */
@@ -132,9 +197,19 @@ export function createPlanner(deps: PlannerDeps) {
       const { bound, reachable, leaders, openOccurrences, units } = ready;
       const board = new Map(ready.rows.map((r) => [r.assignment.id, r]));
       const missing = [...new Set(due.map((r) => r.assignmentId))].filter((id) => !board.has(id));
-      for (const r of await store.tracking.boardRows(orgId, missing)) board.set(r.assignment.id, r);
-      // Reported done (or its directive archived) since planning: nothing to remind.
-      const isStale = (r: { assignmentId: string }) => (board.get(r.assignmentId)?.assignment.status ?? "done") === "done";
+      for (const r of await store.tracking.boardRows(orgId, missing, today)) board.set(r.assignment.id, r);
+      const open = new Set(openOccurrences.map((o) => o.id));
+      const { policy: own } = await settingsOf(orgId);
+      // Nothing to remind: the directive was archived; the occurrence, or the assignment, was
+      // reported done since planning; or the deadline is now too long past.
+      const isStale = (r: Reminder) => {
+        const row = board.get(r.assignmentId);
+        if (!row) return true;
+        if (r.occurrenceId) return !open.has(r.occurrenceId);
+        if (row.assignment.status === "done") return true;
+        const dueDate = isRecurring(row) ? null : row.assignment.dueDate;
+        return (r.kind === "overdue" || r.kind === "escalation") && dueDate !== null && daysBetween(dueDate, today) > own.stopAfterDays;
+      };
       const stale = due.filter(isStale);
       if (stale.length > 0) await store.outbound.cancelReminders(orgId, stale.map((r) => r.id));
       const mine = due.filter((r) => !isStale(r));

@@ -195,6 +195,9 @@ export interface Occurrence {
   dueDate: string;
   onDutyUnitId: string | null;
   status: AssignmentStatus;
+  percent: number | null;
+  statusChangedAt: Date | null;
+  doneAt: Date | null;
   createdAt: Date;
 }
 
@@ -224,6 +227,7 @@ export interface Report {
   status: AssignmentStatus;
   percent: number | null;
   count: number | null;
+  countNoun: string | null;
   text: string;
   reportedAt: Date;
   createdAt: Date;
@@ -254,6 +258,7 @@ export interface OutboundMessage {
   broadcastId: string | null;
   /** Set on a reply: the inbound message it answers (replies go first and ignore quiet hours). */
   inReplyTo: string | null;
+  choices: { title: string; payload: string }[] | null;
   status: OutboundStatus;
   createdAt: Date;
 }
@@ -310,8 +315,24 @@ export interface LinkCode {
 }
 
 /** One assignment with what a status line needs: its item, unit and directive. */
+/** The period of a recurring item a board row shows (the one containing today, else the last begun). */
+export interface CurrentOccurrence {
+  id: string;
+  periodStart: string;
+  periodEnd: string;
+  dueDate: string;
+  onDutyUnitId: string | null;
+  onDutyUnitName: string | null;
+}
+
+/**
+ * One assignment as every reader sees it. For a recurring item, `assignment`'s status, percent,
+ * due day and done moment are those of the current occurrence (`occurrence`): a report on this
+ * week's Green Sunday turns the unit's cell, its status and the unreported lists.
+ */
 export interface BoardRow {
   assignment: Assignment;
+  occurrence: CurrentOccurrence | null;
   item: { id: string; ref: string; summary: string; label: string | null; text: string; parentRef: string | null; deadline: ItemDeadline | null };
   unit: { id: string; name: string };
   directive: { id: string; number: string | null; docType: string | null; issuedDate: string | null; shortName: string | null; activatedAt: Date | null };

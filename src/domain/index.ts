@@ -36,4 +36,4 @@ export { DEFAULT_POLICY, planReminders } from "./reminder-policy.ts";
 export type { PlannedReminder, ReminderPolicy } from "./reminder-policy.ts";
 export { OCCURRENCE_HORIZON, planOccurrences } from "./occurrences.ts";
 export type { OccurrencePlan } from "./occurrences.ts";
-export { directiveName, docTypeAbbr, itemLabel, makeItemLabel, nameKey, pickDirective } from "./names.ts";
+export { directiveName, docTypeAbbr, findDirectiveSelector, itemLabel, itemName, makeItemLabel, nameKey, pickDirective } from "./names.ts";

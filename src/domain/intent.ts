@@ -11,7 +11,7 @@
  * Pure and total: any string in, an {@link Interpretation} out; "today" arrives in the context.
  */
 import { findDeadline } from "./deadline.ts";
-import { foldWithMap, nfc } from "./text.ts";
+import { fold, foldWithMap, nfc } from "./text.ts";
 import { daysInMonth, endOfMonth, isoDay, parseDay, plausibleYear } from "./time.ts";
 import { matchUnits } from "./units.ts";
 import type { UnitDef } from "./units.ts";
@@ -45,8 +45,10 @@ export type Intent =
  *
  * @example
  * interpret("bc6 đang làm 80% ạ", { today: "2020-06-20" });
- * // { intent: "report", item: "6", status: "in_progress", percent: 80, count: null, unit: null,
- * //   unitKey: null, date: null, invalidDate: null, code: null, answer: null, text: "đang làm 80%" }
+ * // { intent: "report", item: "6", status: "in_progress", uncertain: false, percent: 80, count: null,
+ * //   countNoun: null, thisPeriod: false, unit: null, unitKey: null, date: null, invalidDate: null,
+ * //   code: null, answer: null, text: "đang làm 80%" }
+ * interpret("bc 6 hoàn thàn", { today: "2020-06-20" }); // status "done", uncertain true: ask before recording
  */
 export interface Interpretation {
   intent: Intent;
@@ -57,6 +59,19 @@ export interface Interpretation {
   percent: number | null;
   /** "245 hội viên", "đã rà soát 245 đoàn viên". */
   count: number | null;
+  /** What `count` counts, as written: "hội viên" (a reply says "245 hội viên", never a bare number). */
+  countNoun: string | null;
+  /**
+   * The status was read from a status word written wrong ("hoàn thàn", "hoàn thnàh", "hoanf thanhf",
+   * "xonh"), an abbreviation ("ht") or a duty named without "đã" ("tuần này tổ 1 ra quân"): the app
+   * asks the sender to confirm it before recording anything. False when the status is clear or null.
+   */
+  uncertain: boolean;
+  /**
+   * The message speaks of this week or this time ("tuần này", "đợt này", "hôm nay", "chủ nhật
+   * này"): a report on a recurring duty is about its current occurrence. Reports only.
+   */
+  thisPeriod: boolean;
   /** Canonical unit name ("Hội Cựu chiến binh") when a unit is named. */
   unit: string | null;
   unitKey: string | null;
@@ -562,8 +577,15 @@ function commandAt(toks: readonly Token[], at: number, slash: boolean): CommandH
 const ITEM_WORD = R`nhiem vu|nhiemvu|nv|muc|viec|cong viec|cv|so|phan|noi dung`;
 const ROMAN = R`(?:iv|ix|v?i{1,3}|v|x)`;
 const REF = R`(?:\d{1,2}(?:\.\d{1,2}){0,2}|${ROMAN}(?:\.\d{1,2}){0,2})`;
-/** What may not follow a number for it to be an item ref: units of time, counts, percent. */
-const NOT_AFTER_REF = R`(?! (?:%|phan tram|thang|nam|tuan|ngay|gio|h|phut|lan|nguoi|ho|hoi vien|doan vien|dang vien|to|chi hoi|trieu|nghin|ngan|dong|trang|bai|buoi|cuoc|phieu|truong hop|ho so|suat|km|m)${E})`;
+/**
+ * What may not follow a number for it to be an item ref: units of time, counts, percent ("6 tháng",
+ * "245 hội viên", "6 tổ") — unless a number follows that word, which then names a unit or a day
+ * after the item ("bc 6 tổ 1 đã xong", "bc 2 tổ dân phố 3 xong", "nv 6 ngày 20/6 đã xong"), or
+ * "này" does ("bc 2 tuần này xong": this week's turn of item 2).
+ */
+const COUNT_AFTER = R`%|phan tram|thang|nam|tuan|ngay|gio|h|phut|lan|nguoi|ho|hoi vien|doan vien|dang vien|to|chi hoi|trieu|nghin|ngan|dong|trang|bai|buoi|cuoc|phieu|truong hop|ho so|suat|km|m`;
+/** A dotted ref ("6.2", "II.2") is never a count: only a percent or an amount may rule it out. */
+const NOT_AFTER_REF = R`(?:(?<=\.\d{1,2})(?! (?:%|phan tram|trieu|nghin|ngan|ty|dong|km|m)${E})|(?<!\.\d{1,2})(?! (?:${COUNT_AFTER})${E}(?! (?:(?:dan pho )?\d|nay${E}))))`;
 const ITEM_RE = new RegExp(
   R`${B}(?:${ITEM_WORD})(?: so)? (${REF})(?: (?:y|diem|gach|tieu muc) (\d{1,2}))?${NOT_AFTER_REF}${E}(?![./-]\d)`,
   "gu",
@@ -667,22 +689,161 @@ const COUNT_NOUNS = [
   "luot", "truong hop", "ho so", "cuoc", "buoi", "lop", "phieu", "bai viet", "tin bai", "bai", "tin", "thanh vien",
   "can bo", "hoc sinh", "chau", "suat", "phan qua", "chi hoi", "cay", "don", "y kien", "kien nghi", "mo hinh", "doi tuong",
 ];
-/** "245 hội viên", "1.245 hộ", "245/300 đoàn viên" (the first number counts). */
-const COUNT_BODY = R`(\d{1,3}(?:[.,]\d{3})+|\d{1,6})(?:/\d{1,6})? (?:${COUNT_NOUNS.join("|")})${E}`;
+/** "245 hội viên", "1.245 hộ", "245/300 đoàn viên" (the first number counts; the noun is group 2). */
+const COUNT_BODY = R`(\d{1,3}(?:[.,]\d{3})+|\d{1,6})(?:/\d{1,6})? (${COUNT_NOUNS.join("|")})${E}`;
 const COUNT_RE = new RegExp(R`(?<![\d.,/-])${COUNT_BODY}`, "u");
 
 /** A count right here ("245/300 hội viên"), for telling fractions from dates. */
 const COUNT_AT_RE = new RegExp(`^${COUNT_BODY}`, "u");
 
+/**
+ * "This week", "this time": the message is about the current period of a recurring duty
+ * ("tuần này tổ 1 đã ra quân", "chủ nhật xanh tuần này đã làm xong").
+ */
+const THIS_PERIOD_RE = rx(R`(?:tuan|dot|lan|ky|thang|quy|chu nhat|cuoi tuan|sang chu nhat) nay|hom nay|sang nay|chieu nay`);
+/** A period of this time opening a report ("tuần này, …"), with the space (and comma) after it. */
+const PERIOD_LEAD_RE = new RegExp(R`^(?:(?:tuan|dot|lan|ky|thang|quy|chu nhat|cuoi tuan|sang chu nhat) nay|hom nay|sang nay|chieu nay)(?: ,)? `, "u");
+/** The periods a duty recurs by: without "đã", "tuần này tổ 1 ra quân" still reports (to be confirmed). */
+const DUTY_PERIOD_RE = rx(R`(?:tuan|dot|lan|ky|chu nhat|cuoi tuan|sang chu nhat) nay`);
+/** What a recurring duty is done by: "ra quân", "dọn vệ sinh", "tổ chức", "tham gia" … */
+const DUTY_ACTIONS = R`ra quan|don ve sinh|don dep|ve sinh|phat quang|thu gom|quet don|trong cay|tuan tra|to chuc|tham gia|sinh hoat|hop|ra soat|kiem tra|tuyen truyen|van dong|tham hoi|trien khai`;
+/** "đã ra quân", "đã tổ chức dọn vệ sinh", "ra quân rồi": with a period of this time, done. */
+const DUTY_DONE_RE = rx(R`da (?:\p{L}+ ){0,2}?(?:${DUTY_ACTIONS})|(?:${DUTY_ACTIONS})(?: \p{L}+){0,5}? roi`);
+const DUTY_ACTION_RE = rx(R`ra quan|don ve sinh|don dep|phat quang|thu gom|quet don|tuan tra`);
+
+type Status = "done" | "in_progress" | "blocked";
+
+/**
+ * Status words as cadres mistype them, in folded syllables: "hoàn thàn", "hoàn thnàh", "hoanf
+ * thanhf" (Telex tone keys left in), "xonh", "vương mắc". A near miss is read, never trusted.
+ */
+const NEAR_STATUS: readonly { words: readonly string[]; shapes: readonly string[]; status: Status }[] = (
+  [
+    ["xong", "done"],
+    ["hoàn thành", "done"],
+    ["hoàn tất", "done"],
+    ["đang làm", "in_progress"],
+    ["đang thực hiện", "in_progress"],
+    ["đang triển khai", "in_progress"],
+    ["vướng mắc", "blocked"],
+    ["khó khăn", "blocked"],
+  ] as const
+).map(([spelled, status]) => ({ words: fold(spelled).split(" "), shapes: spelled.split(" ").map(shapesOf), status }));
+
+/** The letters of a syllable that are more than a tone on a plain letter: "ă â ê ô ơ ư đ" ("vướng" → "ươ"). */
+function shapesOf(syllable: string): string {
+  return [...syllable.toLowerCase().normalize("NFD").replace(/[\u0300\u0301\u0303\u0309\u0323]/g, "").normalize("NFC")].filter((c) => /[ăâêôơưđ]/.test(c)).join("");
+}
+/** The letters a near miss may start with. */
+const NEAR_FIRST = new Set(NEAR_STATUS.map((n) => n.words[0]?.[0] ?? ""));
+/** Abbreviations of status words: "ht" (hoàn thành). */
+const STATUS_ABBR: Readonly<Record<string, Status>> = { ht: "done" };
+
+/** What a plain syllable may have been meant as, Telex keys undone: "thanhf" → "thanh", "ddang" → "dang", "hoafn" → "hoan". */
+function telexForms(f: string): string[] {
+  const out = [f];
+  const t = f
+    .replace(/^dd/, "d")
+    .replace(/(?<=[aeiouy])[sfrxj](?=[a-z])/g, "")
+    .replace(/(?<=[a-z]{2})[sfrxj]$/, "")
+    .replace(/([aeo])\1/g, "$1")
+    .replace(/([aou])w/g, "$1");
+  if (t !== f && t.length > 0) out.push(t);
+  return out;
+}
+
+/**
+ * Distance of a typed syllable to the one meant (0 = the same letters), or Infinity past one edit.
+ * Marks typed must be the meant word's (tones aside): "vương" may mean "vướng", "dân" never "đang".
+ */
+function syllableDistance(t: Token, want: string, shapes: string): number {
+  // A syllable has at most 7 letters (and 2 Telex keys); typos rarely hit the first letter.
+  if (t.kind !== "word" || t.f.length > 9 || t.f[0] !== want[0]) return Infinity;
+  if ([...shapesOf(t.raw)].some((c) => !shapes.includes(c))) return Infinity;
+  let best = Infinity;
+  for (const form of telexForms(t.f)) {
+    // Typos rarely hit the first letter.
+    if (form[0] !== want[0]) continue;
+    best = Math.min(best, editDistance(form, want, 1));
+  }
+  return best <= 1 ? best : Infinity;
+}
+
+interface NearMiss {
+  status: Status;
+  span: Span;
+}
+
+/**
+ * The first status word written wrong: a near miss of {@link NEAR_STATUS} (each syllable within
+ * one edit, at least one of several syllables right; a lone "xong" only when typed without
+ * marks), the same syllables run together ("hoanthan"), or an abbreviation ("ht"). Called only
+ * when no status word was read as written.
+ */
+function nearStatus(core: Core): NearMiss | null {
+  const toks = core.toks;
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i];
+    if (!t || t.kind !== "word" || t.f.length > 16 || !NEAR_FIRST.has(t.f[0] ?? "")) continue;
+    let hit: NearMiss | null = null;
+    const abbr = STATUS_ABBR[t.f];
+    if (abbr && rawLower(t) === t.f) hit = { status: abbr, span: { a: i, b: i + 1 } };
+    for (const near of NEAR_STATUS) {
+      if (hit) break;
+      const n = near.words.length;
+      if (n === 1) {
+        const want = near.words[0] ?? "";
+        const d = syllableDistance(t, want, near.shapes[0] ?? "");
+        if (d === 1 && rawLower(t) === t.f) hit = { status: near.status, span: { a: i, b: i + 1 } };
+        continue;
+      }
+      // Run together: "hoanthanh", "hoànthàn".
+      const joined = near.words.join("");
+      if (t.f.length >= 6 && t.f[0] === joined[0] && editDistance(t.f, joined, 1) <= 1) {
+        hit = { status: near.status, span: { a: i, b: i + 1 } };
+        break;
+      }
+      let total = 0;
+      let exact = 0;
+      for (let k = 0; k < n && total !== Infinity; k++) {
+        const tk = toks[i + k];
+        const d = tk ? syllableDistance(tk, near.words[k] ?? "", near.shapes[k] ?? "") : Infinity;
+        total += d;
+        if (d === 0) exact++;
+      }
+      if (total <= 2 && exact >= 1) hit = { status: near.status, span: { a: i, b: i + n } };
+    }
+    if (!hit) continue;
+    // "chưa hoàn thàn": not done yet; "không xonh": no status to guess.
+    const prev = toks[i - 1]?.f;
+    if (prev === "khong" || prev === "ko" || prev === "k") return null;
+    if (prev === "chua" && hit.status === "done") return { status: "in_progress", span: { a: i - 1, b: hit.span.b } };
+    return hit;
+  }
+  return null;
+}
+
 interface Signals {
-  status: "done" | "in_progress" | "blocked" | null;
+  status: Status | null;
   percent: number | null;
   count: number | null;
+  /** What the count counts, as written ("hội viên"). */
+  countNoun: string | null;
+  /** The status was read from a near miss or a guess ("hoàn thàn", "ht", "tuần này ra quân"): to be confirmed. */
+  uncertain: boolean;
+  /** The tokens of the near miss the status was read from. */
+  near: Span | null;
+  /** The message speaks of this week, this time (see THIS_PERIOD_RE). */
+  thisPeriod: boolean;
   /** Done, blocked, in progress, a percent or a count: the message reports something. */
   strong: boolean;
 }
 
-function signals(core: Core): Signals {
+/**
+ * What a message reports. With `near`, a status word written wrong (see {@link nearStatus}) or a
+ * duty named for this period without "đã" gives a status marked `uncertain`.
+ */
+function signals(core: Core, near = false): Signals {
   const cs = core.cs;
   let blocked = false;
   for (const m of cs.matchAll(BLOCKED_RE)) {
@@ -713,17 +874,52 @@ function signals(core: Core): Signals {
     if (Number.isFinite(p) && p >= 0 && p <= 100) percent = p;
   }
   let count: number | null = null;
+  let countNoun: string | null = null;
   const cm = COUNT_RE.exec(cs);
-  if (cm?.[1]) {
+  if (cm?.[1] && cm[2]) {
     const n = Number(cm[1].replace(/[.,]/g, ""));
-    if (Number.isSafeInteger(n)) count = n;
+    if (Number.isSafeInteger(n)) {
+      count = n;
+      const from = tokAt(core, cm.index + cm[0].length - cm[2].length);
+      const to = tokAt(core, cm.index + cm[0].length - 1);
+      countNoun = core.src.slice(core.toks[from]?.start ?? 0, core.toks[to]?.end ?? 0);
+    }
   }
+  const thisPeriod = THIS_PERIOD_RE.test(cs);
   let status: Signals["status"] = null;
+  let uncertain = false;
+  let nearSpan: Span | null = null;
   if (blocked) status = "blocked";
   else if (percent !== null) status = percent >= 100 ? "done" : "in_progress";
   else if (progress) status = "in_progress";
   else if (done) status = "done";
-  return { status, percent, count, strong: status !== null || count !== null };
+  else if (thisPeriod && DUTY_DONE_RE.test(cs)) status = "done";
+  else if (near) {
+    const miss = nearStatus(core);
+    if (miss) {
+      status = miss.status;
+      uncertain = true;
+      nearSpan = miss.span;
+    } else if (DUTY_PERIOD_RE.test(cs) && DUTY_ACTION_RE.test(cs)) {
+      // "tuần này tổ 1 ra quân dọn vệ sinh": done, or only planned? Asked.
+      status = "done";
+      uncertain = true;
+    }
+  }
+  return { status, percent, count, countNoun, uncertain, near: nearSpan, thisPeriod, strong: status !== null || count !== null };
+}
+
+/**
+ * The signals of a message read as a report. A near miss counts after an item ref or a report
+ * command, or when it is nearly the whole message ("hoàn thàn rồi", "ht"); in longer free text a
+ * word one edit from "xong" is more likely another word.
+ */
+function reportSignals(core: Core, anchored: boolean): Signals {
+  const sig = signals(core, true);
+  if (!sig.near || anchored) return sig;
+  const words = core.toks.filter((t) => t.kind !== "punct").length;
+  const nearWords = sig.near.b - sig.near.a;
+  return words - nearWords <= 2 ? sig : signals(core, false);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -965,6 +1161,9 @@ function empty(): Interpretation {
     status: null,
     percent: null,
     count: null,
+    countNoun: null,
+    uncertain: false,
+    thisPeriod: false,
     unit: null,
     unitKey: null,
     date: null,
@@ -1135,7 +1334,7 @@ function fromPhrases(out: Interpretation, core: Core, ctx: InterpretContext, who
 
   const sig = signals(core);
   const question = QUESTION_RE.test(cs);
-  const item = anyItem(core) ?? leadingBareItem(core, sig);
+  const item = anyItem(core) ?? leadingBareItem(core, signals(core, true));
 
   const em = EXTEND_RE.exec(cs);
   if (em) {
@@ -1161,6 +1360,8 @@ function fromPhrases(out: Interpretation, core: Core, ctx: InterpretContext, who
   }
   if (STATUS_WORD_RE.test(cs) && sig.strong && !question) return fill(out, core, ctx, "report", 0, []);
   if (sig.strong) return fill(out, core, ctx, "report", 0, []);
+  // A status word written wrong ("hoàn thàn", "nv 6 xonh", "ht"): a report, to be confirmed.
+  if (!question && reportSignals(core, item !== null).strong) return fill(out, core, ctx, "report", 0, []);
   return fill(out, core, ctx, "unknown", 0, []);
 }
 
@@ -1205,8 +1406,10 @@ function fill(
     const li = leadingItem(sub(core, refAt));
     if (li) item = { ref: li.ref, span: { a: li.span.a + refAt, b: li.span.b + refAt } };
   }
-  const sig = signals(restCore);
-  if (!item) item = anyItem(core) ?? (rest === 0 ? leadingBareItem(core, sig) : null);
+  const first = intent === "report" ? signals(restCore, true) : signals(restCore);
+  if (!item) item = anyItem(core) ?? (rest === 0 ? leadingBareItem(core, first) : null);
+  // A near miss of a status word counts after a report command or an item ref (see reportSignals).
+  const sig = intent === "report" ? reportSignals(restCore, item !== null || refAt !== null) : first;
   if (item && intent !== "help" && intent !== "link" && intent !== "broadcast") {
     r.item = item.ref;
     textCuts.push(item.span);
@@ -1248,11 +1451,16 @@ function fill(
 
   if (intent === "report") {
     r.status = sig.status;
+    r.uncertain = sig.uncertain;
     r.percent = sig.percent;
     r.count = sig.count;
+    r.countNoun = sig.countNoun;
+    r.thisPeriod = sig.thisPeriod;
   }
   if (intent === "report" || intent === "extend") {
-    const u = unitOf(core, ctx, "subject", textFrom);
+    // "tuần này Hội CCB đã ra quân": the unit opens the report after the period it speaks of.
+    const lead = PERIOD_LEAD_RE.exec(sub(core, textFrom).cs);
+    const u = unitOf(core, ctx, "subject", textFrom) ?? (lead ? unitOf(core, ctx, "subject", textFrom + lead[0].split(" ").length - 1) : null);
     if (u) Object.assign(r, u);
   } else if (intent === "status" || intent === "overdue" || intent === "unreported" || intent === "remind" || intent === "my_tasks") {
     const u = unitOf(core, ctx, "any", rest);

@@ -63,33 +63,93 @@ export function pickDirective<T extends { id: string; name: string }>(selector: 
   return prefix.length === 1 ? (prefix[0] ?? null) : null;
 }
 
-/** Words a label should not end on ("của", "và"…): cutting there reads as cut. */
-const DANGLING = new Set(["va", "cua", "cac", "cho", "voi", "trong", "de", "o", "tai", "la", "nhung", "mot", "theo", "ve", "tu", "den", "nham", "ve", "hoac", "nhat", "la"]);
+/** Words a label is cut before (a phrase ends there) and never ends on. */
+const FUNCTION_WORDS = new Set(["va", "cua", "cac", "cho", "voi", "trong", "de", "o", "tai", "la", "nhung", "mot", "theo", "ve", "tu", "den", "nham", "hoac", "nhat", "tren", "duoi", "sau", "truoc", "khi"]);
+
+/** Lead-ins dropped from a label: the subject and its helper verb ("Đoàn phường hoàn thành việc …"). */
+const LEAD_INS = ["hoan thanh viec", "chu dong", "tiep tuc quan tam", "tiep tuc", "tap trung", "co trach nhiem", "rieng doi voi", "doi voi"];
 
 /**
- * A short label for one-line lists, at most `max` characters, cut only between words and never
- * on a dangling "của"/"và"; the first clause when the summary has several. No ellipsis: it is a
- * label, not a quotation.
+ * A short label for one-line lists, at most `max` characters: the subject and lead-in verbs
+ * dropped, the first clause when it says enough, cut only before a function word ("của", "và",
+ * "trong"…) or between words, never mid-word and never on a dangling function word.
  *
  * @example
- * makeItemLabel("Tiếp tục quan tâm xây dựng, củng cố tổ chức của Mặt trận và các Đoàn thể") // "Tiếp tục quan tâm xây dựng"
+ * makeItemLabel("Đoàn TNCS Hồ Chí Minh phường hoàn thành việc kiện toàn nhân sự Phó Bí thư Đoàn phường") // "Kiện toàn nhân sự Phó Bí thư Đoàn phường"
  */
-export function makeItemLabel(summary: string, max = 42): string {
-  const clean = summary.replace(/…$/u, "").replace(/\s+/g, " ").trim();
-  if ([...clean].length <= max) return clean;
-  const clause = clean.split(/[,;:.(]/u)[0]?.trim() ?? clean;
-  const base = clause.length >= 12 ? clause : clean;
-  const words = base.split(" ");
-  const out: string[] = [];
-  for (const w of words) {
-    if ([...[...out, w].join(" ")].length > max) break;
-    out.push(w);
+export function makeItemLabel(summary: string, max = 48): string {
+  let clean = summary.replace(/…$/u, "").replace(/\s+/g, " ").trim();
+  let words = clean.split(" ");
+  const foldedWords = words.map((w) => fold(w).replace(/[^a-z0-9]/g, ""));
+  for (const lead of LEAD_INS) {
+    const parts = lead.split(" ");
+    const at = foldedWords.findIndex((_, i) => i <= 8 && parts.every((p, j) => foldedWords[i + j] === p));
+    if (at >= 0 && words.length - (at + parts.length) >= 2) {
+      words = words.slice(at + parts.length);
+      clean = words.join(" ");
+      clean = clean.charAt(0).toUpperCase() + clean.slice(1);
+      break;
+    }
   }
-  while (out.length > 1 && DANGLING.has(fold(out[out.length - 1] ?? ""))) out.pop();
-  return out.length > 0 ? out.join(" ") : [...base].slice(0, max).join("");
+  if ([...clean].length <= max) return clean.replace(/[,;:]$/u, "");
+  const clause = clean.split(/[,;:.(]/u)[0]?.trim() ?? clean;
+  const base = [...clause].length >= 16 ? clause : clean;
+  if ([...base].length <= max) return base;
+  const all = base.split(" ");
+  const fits: string[] = [];
+  for (const w of all) {
+    if ([...[...fits, w].join(" ")].length > max) break;
+    fits.push(w);
+  }
+  // Cut before the last function word that leaves a phrase of some length.
+  let cut = fits.length;
+  for (let i = fits.length - 1; i >= 3; i--) {
+    if (FUNCTION_WORDS.has(fold(fits[i] ?? "").replace(/[^a-z]/g, ""))) {
+      cut = i;
+      break;
+    }
+  }
+  const out = fits.slice(0, cut);
+  while (out.length > 1 && FUNCTION_WORDS.has(fold(out[out.length - 1] ?? "").replace(/[^a-z]/g, ""))) out.pop();
+  return out.length > 0 ? out.join(" ").replace(/[,;:]$/u, "") : [...base].slice(0, max).join("");
 }
 
 /** The label an item shows in lists: the stored one, else one made from its summary. */
 export function itemLabel(item: { label?: string | null; summary: string }): string {
   return item.label?.trim() || makeItemLabel(item.summary);
+}
+
+const SELECTOR = /(?:^|[^a-z0-9])((?:tb|kh|cv|ct|ctr|nq|qd|kl|hd|ttr|vb)\s*\d{1,4}(?:\s*\/\s*\d{1,2})?)(?![0-9a-z.])/;
+
+/**
+ * A directive selector typed in a message ("tình hình TB05 nv 6", "/nhacnho 2 KH 12"): the
+ * selector as typed (folded) and the text without it; null when there is none.
+ *
+ * @example
+ * findDirectiveSelector("tình hình TB 05/6 nv 2") // { selector: "tb 05/6", rest: "tình hình nv 2" }
+ */
+export function findDirectiveSelector(text: string): { selector: string; rest: string } | null {
+  const folded = fold(text);
+  const m = SELECTOR.exec(folded);
+  if (!m?.[1]) return null;
+  const start = (m.index ?? 0) + m[0].length - m[1].length;
+  // fold keeps one character per character for Vietnamese text (đ→d, accents dropped), so the
+  // same span cut from the original removes the selector as typed.
+  const chars = [...text.normalize("NFC")];
+  const same = chars.length === [...folded].length;
+  const rest = same ? (chars.slice(0, start).join("") + chars.slice(start + m[1].length).join("")).replace(/\s+/g, " ").trim() : folded.replace(m[1], " ").replace(/\s+/g, " ").trim();
+  return { selector: m[1], rest };
+}
+
+/**
+ * How a reply names an item: its number, its directive's short name and (when `withLabel`) its
+ * label — "NV 6.2 (TB 05/6) Rà soát, thống kê chính xác số liệu hội viên". Every reply that
+ * names an item names its directive: a ward has several active at once.
+ */
+export function itemName(
+  row: { item: { ref: string; label?: string | null; summary: string }; directive: { shortName?: string | null; docType: string | null; number: string | null; issuedDate: string | null } },
+  withLabel = true,
+): string {
+  const base = `NV ${row.item.ref} (${directiveName(row.directive)})`;
+  return withLabel ? `${base} ${itemLabel(row.item)}` : base;
 }

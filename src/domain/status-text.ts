@@ -101,3 +101,61 @@ export function splitMessages(lines: string[], limits: { maxLines: number; maxCh
   flush();
   return out;
 }
+
+/**
+ * Where a piece of work stands, in the classes the state's task-tracking system uses (Văn phòng
+ * Chính phủ's "theo dõi nhiệm vụ"): finished on time or late; unfinished within its term or
+ * overdue (with age buckets over 30 and over 120 days); and work without a term (ongoing,
+ * undated) flagged when nobody has reported on it for 3 months. One definition for chat, the
+ * board, the digest and the exports.
+ */
+export type StandingClass = "done_on_time" | "done_late" | "in_term" | "overdue" | "no_term" | "stale";
+
+export interface Standing {
+  class: StandingClass;
+  /** Days late (done_late, overdue), left (in_term), or without a report (stale); 0 otherwise. */
+  days: number;
+  /** Overdue age: over 30 or over 120 days. */
+  bucket: "over_30" | "over_120" | null;
+}
+
+/** Days without a report after which work without a term is flagged. */
+export const STALE_AFTER_DAYS = 90;
+
+export const STANDING_VI: Record<StandingClass, string> = {
+  done_on_time: "hoàn thành đúng hạn",
+  done_late: "hoàn thành quá hạn",
+  in_term: "đang thực hiện trong hạn",
+  overdue: "quá hạn",
+  no_term: "không có thời hạn",
+  stale: "quá 3 tháng chưa báo cáo",
+};
+
+/**
+ * @example
+ * standing({ status: "in_progress", dueDate: "2020-06-30", doneAt: null }, "2020-08-15") // { class: "overdue", days: 46, bucket: "over_30" }
+ * standing({ status: "not_reported", dueDate: null, doneAt: null, statusChangedAt: null }, "2020-12-01", new Date("2020-06-05")) // { class: "stale", … }
+ */
+export function standing(
+  a: { status: AssignmentStatus; dueDate: string | null; doneAt: Date | null; statusChangedAt?: Date | null },
+  today: string,
+  since: Date | null = null,
+): Standing {
+  const t = timing(a, today);
+  switch (t.class) {
+    case "on_time":
+      return { class: "done_on_time", days: 0, bucket: null };
+    case "done_late":
+      return { class: "done_late", days: t.days, bucket: null };
+    case "open":
+      return { class: "in_term", days: t.days, bucket: null };
+    case "overdue":
+      return { class: "overdue", days: t.days, bucket: t.days > 120 ? "over_120" : t.days > 30 ? "over_30" : null };
+    case "no_due": {
+      if (a.status === "done") return { class: "done_on_time", days: 0, bucket: null };
+      const last = a.statusChangedAt ?? since;
+      const silent = last ? daysBetween(localDay(last), today) : 0;
+      return silent > STALE_AFTER_DAYS ? { class: "stale", days: silent, bucket: null } : { class: "no_term", days: 0, bucket: null };
+    }
+  }
+}

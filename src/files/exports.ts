@@ -326,6 +326,13 @@ export async function reportDocx(draft: ReportDraft, org: ReportOrg): Promise<Bu
     body.push(
       para({ text: "a) Tình hình thực hiện:", italics: true }, { indent: true }),
       statusTable(item.units),
+      // A recurring duty: each period so far, its team on duty and who reported it done.
+      ...item.history.slice(0, 12).map((h) =>
+        para(
+          `- Đợt ${viDate(h.periodStart).slice(0, 5)}–${viDate(h.periodEnd).slice(0, 5)}${h.team ? ` (${h.team} trực)` : ""}: ${h.done.length}/${h.done.length + h.notDone.length} đơn vị hoàn thành${h.notDone.length > 0 ? `; chưa hoàn thành: ${h.notDone.sort((a, b) => a.localeCompare(b, "vi")).join(", ")}` : ""}.`,
+          { indent: true, size: 13 },
+        ),
+      ),
       para({ text: "b) Khó khăn, vướng mắc:", italics: true }, { indent: true, before: 120 }),
       ...noteLines(item.difficulties),
       para({ text: "c) Đề xuất, kiến nghị:", italics: true }, { indent: true }),

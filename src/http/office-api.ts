@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { CHANNELS, type Channel, type Org, type Person } from "../domain/index.ts";
 import type { FailedDelivery } from "../app/index.ts";
-import { BroadcastError, GroupBindingError, IntakeError, OrgSettingsError, type Broadcasts, type Groups, type Intake } from "../app/index.ts";
+import { ACTIVATION_WARNING_KINDS, BroadcastError, GroupBindingError, IntakeError, OrgSettingsError, type Broadcasts, type Groups, type Intake } from "../app/index.ts";
 import { DirectiveFileError, MAX_DIRECTIVE_FILE_BYTES, readDirectiveBuffer } from "../files/index.ts";
 
 export interface OfficeApiDeps {
@@ -65,6 +65,10 @@ const itemEditSchema = z
   })
   .partial()
   .strict();
+const renameSchema = z
+  .object({ shortName: z.string().max(60), labels: z.record(z.uuid(), z.string().max(200)) })
+  .partial()
+  .strict();
 const newItemSchema = itemEditSchema.extend({ ref: z.string().min(1).max(20), text: z.string().min(1).max(20_000) });
 const importJsonSchema = z.object({ text: z.string(), name: z.string().max(300).optional() }).strict();
 const idParams = z.object({ id: z.uuid() });
@@ -89,6 +93,16 @@ const itemParams = z.object({ id: z.uuid(), itemId: z.uuid() });
 const threadsQuery = z.object({ kind: z.enum(["group"]).default("group") }).strict();
 const linkCodeSchema = z.object({ channel: z.enum(CHANNELS).nullable().optional() }).strict();
 const bindSchema = z.object({ unit: z.string().trim().min(1).max(200).nullable() }).strict();
+/** The warnings office accepts on activation: a list of kinds, or "all". */
+const activateSchema = z
+  .object({
+    confirm: z
+      .union([z.literal("all"), z.array(z.enum(ACTIVATION_WARNING_KINDS)).max(ACTIVATION_WARNING_KINDS.length)], {
+        error: `cần là "all" hoặc danh sách các loại cảnh báo đã xác nhận (${ACTIVATION_WARNING_KINDS.join(", ")})`,
+      })
+      .optional(),
+  })
+  .strict();
 
 function parseOr400<T>(schema: z.ZodType<T>, value: unknown, reply: FastifyReply): T | undefined {
   const result = schema.safeParse(value);
@@ -144,6 +158,10 @@ export function officeApi(deps: OfficeApiDeps) {
 
     app.setErrorHandler((error: unknown, request, reply) => {
       if (error instanceof IntakeError) {
+        if (error.code === "needs_confirmation") {
+          // What to confirm, and how: the same call again with `confirm` listing these kinds.
+          return reply.code(error.status).send({ error: error.code, message: error.messageVi, messageEn: error.message, unconfirmed: error.unconfirmed, warnings: error.warnings });
+        }
         return refuse(reply, error.status, error.code, error.messageVi, error.message);
       }
       if (error instanceof DirectiveFileError) {
@@ -197,7 +215,19 @@ export function officeApi(deps: OfficeApiDeps) {
     app.get("/api/directives/:id", async (request, reply) => {
       const params = parseOr400(idParams, request.params, reply);
       if (!params) return reply;
-      return deps.intake.getDirective(caller(request).org.id, params.id);
+      const orgId = caller(request).org.id;
+      const found = await deps.intake.getDirective(orgId, params.id);
+      // A draft's review: what activation would have to be confirmed (none once tracked).
+      return { ...found, warnings: await deps.intake.activationWarnings(orgId, params.id) };
+    });
+
+    // The directive's short name and its items' labels, in any status (office).
+    app.patch("/api/directives/:id", async (request, reply) => {
+      const params = parseOr400(idParams, request.params, reply);
+      const names = params && parseOr400(renameSchema, request.body, reply);
+      if (!params || !names) return reply;
+      const { org, actor } = caller(request);
+      return deps.intake.rename(org.id, params.id, names, actor);
     });
 
     app.patch("/api/directives/:id/items/:itemId", async (request, reply) => {
@@ -330,9 +360,10 @@ export function officeApi(deps: OfficeApiDeps) {
 
     app.post("/api/directives/:id/activate", async (request, reply) => {
       const params = parseOr400(idParams, request.params, reply);
-      if (!params) return reply;
+      const body = params && parseOr400(activateSchema, request.body ?? {}, reply);
+      if (!params || !body) return reply;
       const { org, actor } = caller(request);
-      return deps.intake.activate(org.id, params.id, actor);
+      return deps.intake.activate(org.id, params.id, actor, body.confirm !== undefined ? { confirm: body.confirm } : {});
     });
   };
 }

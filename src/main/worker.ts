@@ -16,7 +16,7 @@ import type { Lifecycle } from "./lifecycle.ts";
 export async function startWorker(config: Config, lifecycle: Lifecycle, logger: PinoLogger, database: Database) {
   const dispatch = deliveryProducer(config, lifecycle);
   const { store, conversation, broadcasts } = appServices(database, config, dispatch);
-  const planner = createPlanner({ store, clock: systemClock });
+  const planner = createPlanner({ store, clock: systemClock, dispatch });
   const digest = createDigest({ store, clock: systemClock, broadcasts });
   const gateways = channelGateways(config);
   const delivery = createDelivery({ store, clock: systemClock, gateways, dispatch });

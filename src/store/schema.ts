@@ -311,6 +311,9 @@ export const occurrences = pgTable(
     /** The team on duty this period (a rotation's "Tổ 2"), as a unit. */
     onDutyUnitId: uuid().references(() => units.id, { onDelete: "set null" }),
     status: assignmentStatus().notNull().default("not_reported"),
+    percent: integer(),
+    statusChangedAt: timestamp({ withTimezone: true }),
+    doneAt: timestamp({ withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [unique().on(t.assignmentId, t.periodStart)],
@@ -354,6 +357,8 @@ export const reports = pgTable(
     status: assignmentStatus().notNull(),
     percent: integer(),
     count: integer(),
+    /** What the count counts, as written ("hội viên", "hộ"). */
+    countNoun: text(),
     text: text().notNull().default(""),
     reportedAt: timestamp({ withTimezone: true }).notNull(),
     createdAt: createdAt(),
@@ -418,6 +423,8 @@ export const outboundMessages = pgTable(
     text: text().notNull(),
     /** The platform id of the message this one quotes, when it is a reply. */
     quoteExternalId: text(),
+    /** One-tap answers (quick replies) a question carries: delivered with it where the channel has them. */
+    choices: jsonb().$type<{ title: string; payload: string }[]>(),
     reminderId: uuid().references(() => reminders.id, { onDelete: "set null" }),
     itemId: uuid().references(() => items.id, { onDelete: "set null" }),
     /** Set on the copy sent to a person's other account when the first could not be reached. */

@@ -56,7 +56,7 @@ describe("broadcasts", () => {
     orgId = (await store.orgs.create({ slug: "bc", name: "Phường thông báo" })).id;
     const intake = createIntake({ store, clock: new FakeClock("2020-06-06T01:00:00Z") });
     const { directive } = await intake.importDirective({ orgId, text: SEED, actor: "test" });
-    await intake.activate(orgId, directive.id, "test");
+    await intake.activate(orgId, directive.id, "test", { confirm: "all" });
     for (const u of await store.units.list(orgId)) if (u.key) unit[u.key] = u;
 
     // An (Hội CCB) has two accounts: Messenger is the one used last.
@@ -222,11 +222,11 @@ describe("broadcasts", () => {
       const to = (key: string | undefined) => byKey.get(key ?? "")?.text;
       expect([...byKey.keys()].sort()).toEqual([account.binh, account.chi, account.giang, group.id].sort());
       const due = `hạn 30/06/2020 \\(còn 10 ngày\\)`;
-      expect(to(account.binh)).toMatch(new RegExp(`^Nhắc Đoàn TNCS Hồ Chí Minh: NV 6\\.2 ".+" chưa có báo cáo, ${due}\\. Trả lời tin này để báo cáo\\.$`));
+      expect(to(account.binh)).toMatch(new RegExp(`^Văn phòng Đảng ủy nhắc Đoàn TNCS Hồ Chí Minh: NV 6\\.2 \\(TB 05/6\\) .+ chưa có báo cáo, ${due}\\. Đề nghị đồng chí trả lời tin này để báo cáo\\.$`));
       // Giang is in Hội CCB (done) and Đoàn (not reported): she gets Đoàn's reminder.
-      expect(to(account.giang)).toMatch(/^Nhắc Đoàn TNCS Hồ Chí Minh: NV 6\.2 /);
-      expect(to(account.chi)).toMatch(new RegExp(`^Nhắc Hội Liên hiệp Phụ nữ: NV 6\\.2 ".+" chưa có báo cáo, ${due}`));
-      expect(to(group.id)).toMatch(/^Nhắc Hội Nông dân: NV 6\.2 /);
+      expect(to(account.giang)).toMatch(/^Văn phòng Đảng ủy nhắc Đoàn TNCS Hồ Chí Minh: NV 6\.2 \(TB 05\/6\) /);
+      expect(to(account.chi)).toMatch(new RegExp(`^Văn phòng Đảng ủy nhắc Hội Liên hiệp Phụ nữ: NV 6\\.2 \\(TB 05/6\\) .+ chưa có báo cáo, ${due}`));
+      expect(to(group.id)).toMatch(/^Văn phòng Đảng ủy nhắc Hội Nông dân: NV 6\.2 \(TB 05\/6\) /);
       for (const r of rows) expect(r.itemId).toBe(item62?.id);
     });
 
@@ -245,11 +245,11 @@ describe("broadcasts", () => {
       expect(rows.filter((r) => r.threadId).map((r) => r.threadId)).toEqual([group.id]);
       expect(sent.recipients).toBe(5);
       for (const r of rows) {
-        expect(r.text).toMatch(/^Nhắc .+: NV [\d.]+ ".+" chưa có báo cáo.*\. Trả lời tin này để báo cáo\.$/);
+        expect(r.text).toMatch(/^Văn phòng Đảng ủy nhắc .+: NV [\d.]+ \(TB 05\/6\) .+ chưa có báo cáo.*\. Đề nghị đồng chí trả lời tin này để báo cáo\.$/);
         expect(r.itemId).toBeTruthy();
       }
-      expect(rows.find((r) => r.identityId === account["an-fb"])?.text).toMatch(/^Nhắc Hội Cựu chiến binh: /);
-      expect(rows.find((r) => r.identityId === account.chi)?.text).toMatch(/^Nhắc Hội Liên hiệp Phụ nữ: /);
+      expect(rows.find((r) => r.identityId === account["an-fb"])?.text).toMatch(/^Văn phòng Đảng ủy nhắc Hội Cựu chiến binh: /);
+      expect(rows.find((r) => r.identityId === account.chi)?.text).toMatch(/^Văn phòng Đảng ủy nhắc Hội Liên hiệp Phụ nữ: /);
     });
 
     it("says so when every unit has reported the item", async () => {

@@ -9,6 +9,7 @@ import { createStore } from "../../src/store/index.ts";
 import { FakeClock } from "../fakes/clock.ts";
 import { SEED } from "../support/board-seed.ts";
 import { createMigratedDatabase, type TestDatabase } from "../support/databases.ts";
+import { linkPerson } from "../support/people.ts";
 
 describe("the conversation pipeline", () => {
   let test: TestDatabase;
@@ -37,17 +38,11 @@ describe("the conversation pipeline", () => {
     store = createStore(test.database.db);
     orgId = (await store.orgs.create({ slug: "conversation", name: "Phường hội thoại" })).id;
     const intake = createIntake({ store, clock: new FakeClock("2020-06-06T01:00:00Z") });
-    await intake.activate(orgId, (await intake.importDirective({ orgId, text: SEED, actor: "test" })).directive.id, "test");
+    await intake.activate(orgId, (await intake.importDirective({ orgId, text: SEED, actor: "test" })).directive.id, "test", { confirm: "all" });
     conversation = createConversation({ store, clock, dispatch: async (routes, options) => void dispatched.push({ routes, options }) });
-    const link = async (name: string, roles: ("cadre" | "leader" | "office")[], sim: string, unit?: string) => {
-      const person = await store.persons.create({ orgId, fullName: name, roles });
-      if (unit) await store.persons.addMembership({ orgId, personId: person.id, unitId: (await store.units.list(orgId)).find((u) => u.name === unit)?.id ?? "" });
-      const identity = await store.chats.upsertIdentity({ orgId, channel: "simulator", externalId: sim });
-      await store.chats.linkIdentity(orgId, identity.id, person.id, clock.now());
-    };
-    await link("Trần Văn Bình", ["cadre"], "ccb", "Hội Cựu chiến binh");
-    await link("Nguyễn Tiến Giang", ["leader"], "leader");
-    await link("Văn phòng", ["office"], "office");
+    await linkPerson(store, orgId, clock.now(), { name: "Trần Văn Bình", roles: ["cadre"], sim: "ccb", unit: "Hội Cựu chiến binh" });
+    await linkPerson(store, orgId, clock.now(), { name: "Nguyễn Tiến Giang", roles: ["leader"], sim: "leader" });
+    await linkPerson(store, orgId, clock.now(), { name: "Văn phòng", roles: ["office"], sim: "office" });
   });
   afterAll(async () => {
     await test.drop();
@@ -60,7 +55,7 @@ describe("the conversation pipeline", () => {
     expect(await conversation.accept(msg)).toBeNull();
     dispatched.length = 0;
     const replies = await conversation.process(orgId, id ?? "");
-    expect(replies.map((r) => r.text).join("\n")).toContain("Đã ghi nhận: Hội Cựu chiến binh · NV 6.2");
+    expect(replies.map((r) => r.text).join("\n")).toContain("Đã ghi nhận báo cáo của đồng chí: Hội Cựu chiến binh · NV 6.2 (TB 05/6)");
     for (const r of replies) expect((await store.outbound.get(orgId, r.outboundMessageId))?.inReplyTo).toBe(id);
     expect(dispatched).toEqual([{ routes: replies.map((r) => ({ orgId, id: r.outboundMessageId, channel: "simulator" })), options: { priority: "reply" } }]);
     expect(await conversation.process(orgId, id ?? "")).toEqual([]);
@@ -81,12 +76,17 @@ describe("the conversation pipeline", () => {
     expect((await say("ccb", "/giahan 6.2 31/2/2020"))[0]).toMatch(/không có thật/);
   });
 
-  it("answers thanks in one short line and unknown text with the help", async () => {
-    expect(await say("ccb", "cảm ơn văn phòng ạ")).toEqual(["Dạ, cảm ơn bạn! Nhắn /trogiup khi cần xem các lệnh."]);
-    const unknown = (await say("ccb", "trời hôm nay đẹp quá")).join("\n");
-    expect(unknown).toMatch(/chưa hiểu/);
-    expect(unknown).toContain("/nhiemvu");
-    expect(unknown).not.toContain("/thongbao");
+  it("answers thanks in one short line and unknown text with one line and the likeliest command, not the help", async () => {
+    expect(await say("ccb", "cảm ơn văn phòng ạ")).toEqual(["Dạ, Văn phòng Đảng ủy cảm ơn đồng chí."]);
+    expect(await say("ccb", "trời hôm nay đẹp quá")).toEqual(['Văn phòng Đảng ủy chưa rõ ý đồng chí. Để báo cáo, gõ số nhiệm vụ và kết quả, ví dụ "bc 6 xong"; gõ /trogiup để xem các lệnh.']);
+    expect(await say("leader", "trời hôm nay đẹp quá")).toEqual(['Văn phòng Đảng ủy chưa rõ ý đồng chí. Gõ "tình hình" để xem tình hình chung; gõ /trogiup để xem các lệnh.']);
+  });
+
+  it("addresses people as the org's settings say, per role", async () => {
+    await store.orgs.setSettings(orgId, { voice: { address: { cadre: "anh/chị" }, office: "Văn phòng UBND phường" } });
+    expect(await say("ccb", "cảm ơn")).toEqual(["Dạ, Văn phòng UBND phường cảm ơn anh/chị."]);
+    expect(await say("leader", "cảm ơn")).toEqual(["Dạ, Văn phòng UBND phường cảm ơn đồng chí."]);
+    await store.orgs.setSettings(orgId, {});
   });
 
   it("lets a leader's bare \"duyệt\" decide the one extension waiting, and tells the unit", async () => {
@@ -99,7 +99,7 @@ describe("the conversation pipeline", () => {
 
   it("answers a question the bot asked before anything else, and drops it when the next message is not an answer", async () => {
     const asked = (await say("ccb", "báo cáo việc tuyên truyền phòng chống dịch đã làm xong")).join("\n");
-    if (/Có phải nhiệm vụ/.test(asked)) {
+    if (/Có phải đồng chí báo cáo NV/.test(asked)) {
       expect((await say("ccb", "có")).join("\n")).toMatch(/Đã ghi nhận/);
     } else {
       expect(asked).toMatch(/Đã ghi nhận|nhiệm vụ nào/);

@@ -61,7 +61,7 @@ describe("weekly digest", () => {
       const item = items.find((i) => i.ref === ref);
       await intake.updateItem(orgId, directive.id, item?.id ?? "", { dueDate: "2020-06-30" }, "test");
     }
-    await intake.activate(orgId, directive.id, "test");
+    await intake.activate(orgId, directive.id, "test", { confirm: "all" });
 
     await addPerson("Bí thư Đảng ủy", ["leader"], [["simulator", "ld", "2020-06-12T02:00:00Z"]]);
     await addPerson("Phó Bí thư (chưa liên kết)", ["leader"], []);

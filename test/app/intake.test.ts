@@ -132,7 +132,12 @@ describe.each(DRIVERS)("directive intake on %s", (driver) => {
     expect(await assignmentCount(org.id, directive.id)).toBe(0);
 
     await intake.removeItem(org.id, directive.id, extra.id, "test");
-    const result = await intake.activate(org.id, directive.id, "test");
+    // A fresh org knows nobody yet; item 4's own units are dropped since 4.1 carries its own.
+    const warnings = await intake.activationWarnings(org.id, directive.id);
+    expect(warnings.map((w) => w.kind)).toEqual(["unreachable_units", "dropped_parents"]);
+    expect(warnings[1]?.items.map((i) => i.ref)).toEqual(["4"]);
+    expect((await rejection(intake.activate(org.id, directive.id, "test"))).code).toBe("needs_confirmation");
+    const result = await intake.activate(org.id, directive.id, "test", { confirm: "all" });
     expect(result.directive.status).toBe("active");
     expect(result.assignments).toBeGreaterThan(10);
     expect(result.assignments).toBe(await assignmentCount(org.id, directive.id));
@@ -172,7 +177,7 @@ describe.each(DRIVERS)("directive intake on %s", (driver) => {
     expect(result.occurrences).toBe(8 * weekly.length);
 
     // Nothing can be edited or activated twice once tracking started.
-    const twice = await rejection(intake.activate(org.id, directive.id, "test"));
+    const twice = await rejection(intake.activate(org.id, directive.id, "test", { confirm: "all" }));
     expect(twice.code).toBe("not_draft");
     const edit = await rejection(intake.updateItem(org.id, directive.id, items[0]?.id ?? "", { summary: "x" }, "test"));
     expect(edit.code).toBe("not_draft");
@@ -196,11 +201,104 @@ describe.each(DRIVERS)("directive intake on %s", (driver) => {
     ].join("\n");
     const { directive, items } = await intake.importDirective({ orgId: org.id, text, actor: "test" });
     expect(items.map((i) => i.dueDate)).toEqual(["2024-03-31", "2024-04-15"]);
-    await intake.activate(org.id, directive.id, "test");
+    await intake.activate(org.id, directive.id, "test", { confirm: ["unreachable_units"] });
     for (const item of items) {
       const [assignment] = await store.tracking.assignmentsOfItem(org.id, item.id);
       expect(assignment?.unitId).toBe(ccb.id);
     }
     expect((await store.units.list(org.id)).map((u) => u.name)).toEqual(["Hội CCB phường 7"]);
+  });
+
+  describe("activation warnings", () => {
+    // 08:00 on Friday 5 April 2024 in Hà Nội: item 1 (due 31/3) is already past.
+    const april = new FakeClock("2024-04-05T01:00:00Z");
+    const TEXT = [
+      "KẾ HOẠCH",
+      "Ngày 10 tháng 3 năm 2024",
+      "1. Hội Cựu chiến binh rà soát hội viên, hoàn thành trước ngày 31/3/2024.",
+      "2. Hội Cựu chiến binh và Trưởng các khóm tổ chức gặp mặt hội viên, chậm nhất ngày 30/4/2024:",
+      "2.1. Hội Cựu chiến binh lập danh sách hội viên, chậm nhất ngày 20/4/2024.",
+      "3. Trưởng các khóm báo cáo tình hình an ninh trật tự, trước ngày 30/4/2024.",
+    ].join("\n");
+
+    /** An org whose Hội CCB has a cadre on Zalo; "Trưởng các khóm" is unknown and has nobody. */
+    async function draftWithTrouble() {
+      const org = await newOrg();
+      const ccb = await store.units.create({ orgId: org.id, name: "Hội Cựu chiến binh", key: "hoi-ccb", aliases: [{ alias: "Hội CCB", folded: "hoi ccb" }] });
+      const cadre = await store.persons.create({ orgId: org.id, fullName: "Trần Văn An", roles: ["cadre"] });
+      await store.persons.addMembership({ orgId: org.id, personId: cadre.id, unitId: ccb.id });
+      const zalo = await store.chats.upsertIdentity({ orgId: org.id, channel: "zalo", externalId: "ccb-an" });
+      await store.chats.linkIdentity(org.id, zalo.id, cadre.id, april.now());
+      const mine = createIntake({ store, clock: april });
+      const { directive, items } = await mine.importDirective({ orgId: org.id, text: TEXT, actor: "test" });
+      const two = items.find((i) => i.ref === "2");
+      if (!two) throw new Error("no item 2");
+      // The parser reads only the first unit of item 2; office adds the other in review.
+      await mine.updateItem(org.id, directive.id, two.id, { assignees: [{ name: "Hội Cựu chiến binh", role: "lead" }, { name: "Trưởng các khóm", role: "support" }] }, "test");
+      return { org, ccb, intake: mine, directiveId: directive.id };
+    }
+
+    it("finds a past deadline, an unreachable unit and a parent's dropped unit, in Vietnamese", async () => {
+      const { org, intake: mine, directiveId } = await draftWithTrouble();
+      const warnings = await mine.activationWarnings(org.id, directiveId);
+      expect(warnings.map((w) => w.kind)).toEqual(["past_deadlines", "unreachable_units", "dropped_parents"]);
+      const [past, unreachable, dropped] = warnings;
+      expect(past?.items).toEqual([{ id: expect.any(String), ref: "1", dueDate: "2024-03-31", units: ["Hội Cựu chiến binh"], children: [] }]);
+      expect(past?.message).toContain("nhiệm vụ 1 (hạn 31/03/2024)");
+      expect(past?.message).toContain("hôm nay 05/04/2024");
+      // Item 2.1 due 20/4 and item 3 due 30/4 are not past; item 2 is not tracked itself.
+      expect(unreachable?.units).toEqual([{ id: null, name: "Trưởng các khóm", isNew: true }]);
+      expect(unreachable?.message).toMatch(/^1\/2 đơn vị chưa liên lạc được qua tin nhắn: Trưởng các khóm\. Các đơn vị này chưa có trong danh sách đơn vị, sẽ được tạo khi kích hoạt\./);
+      expect(dropped?.items).toEqual([{ id: expect.any(String), ref: "2", dueDate: "2024-04-30", units: ["Trưởng các khóm"], children: ["2.1"] }]);
+      expect(dropped?.message).toContain("Mục 2 được theo dõi qua các mục con 2.1, nên Trưởng các khóm (giao ở mục 2) sẽ không được giao việc");
+      for (const w of warnings) expect(w.message).not.toMatch(/\b(bạn|mình)\b/i);
+      // Reading the warnings creates nothing.
+      expect((await store.units.list(org.id)).map((u) => u.name)).toEqual(["Hội Cựu chiến binh"]);
+    });
+
+    it("refuses to activate until every kind is confirmed, then says truthfully who will be reminded", async () => {
+      const { org, intake: mine, directiveId } = await draftWithTrouble();
+      const none = await rejection(mine.activate(org.id, directiveId, "test"));
+      expect(none.code).toBe("needs_confirmation");
+      expect(none.status).toBe(409);
+      expect(none.unconfirmed).toEqual(["past_deadlines", "unreachable_units", "dropped_parents"]);
+      expect(none.warnings).toHaveLength(3);
+      expect(none.messageVi).toMatch(/^Chưa kích hoạt: đồng chí cần xác nhận đã biết có nhiệm vụ đã quá hạn/);
+      expect(none.messageVi).toContain("Trưởng các khóm");
+
+      const some = await rejection(mine.activate(org.id, directiveId, "test", { confirm: ["past_deadlines", "dropped_parents"] }));
+      expect(some.unconfirmed).toEqual(["unreachable_units"]);
+      expect(some.messageVi).toContain("có đơn vị chưa liên lạc được qua tin nhắn");
+      expect(some.messageVi).not.toContain("quá hạn trước ngày kích hoạt (hôm nay");
+      expect(await assignmentCount(org.id, directiveId)).toBe(0);
+      expect((await store.directives.get(org.id, directiveId))?.directive.status).toBe("draft");
+
+      const result = await mine.activate(org.id, directiveId, "test", { confirm: ["past_deadlines", "unreachable_units", "dropped_parents"] });
+      expect(result.directive.status).toBe("active");
+      expect(result.unitsCreated).toEqual(["Trưởng các khóm"]);
+      expect(result.reach).toEqual({ units: 2, reachable: 1, unreachable: 1, unreachableUnits: ["Trưởng các khóm"] });
+      expect(result.warnings.map((w) => w.kind)).toEqual(["past_deadlines", "unreachable_units", "dropped_parents"]);
+      expect(result.message).toContain("1/2 đơn vị sẽ được nhắc hạn qua tin nhắn");
+      expect(result.message).toContain("1 đơn vị chưa liên lạc được (Trưởng các khóm)");
+      expect(result.message).not.toContain("Cả ");
+      const audit = (await store.audit.list(org.id)).find((e) => e.action === "directive.activated");
+      expect(audit?.data).toMatchObject({ confirmed: ["past_deadlines", "unreachable_units", "dropped_parents"], reach: { reachable: 1, unreachable: 1 } });
+    });
+
+    it("needs no confirmation when every unit is reachable and nothing is past or dropped", async () => {
+      const org = await newOrg();
+      const ccb = await store.units.create({ orgId: org.id, name: "Hội Cựu chiến binh", key: "hoi-ccb" });
+      const cadre = await store.persons.create({ orgId: org.id, fullName: "Trần Văn An", roles: ["cadre"] });
+      await store.persons.addMembership({ orgId: org.id, personId: cadre.id, unitId: ccb.id });
+      const zalo = await store.chats.upsertIdentity({ orgId: org.id, channel: "zalo", externalId: "ccb-an-2" });
+      await store.chats.linkIdentity(org.id, zalo.id, cadre.id, april.now());
+      const mine = createIntake({ store, clock: april });
+      const { directive } = await mine.importDirective({ orgId: org.id, text: "KẾ HOẠCH\nNgày 10 tháng 3 năm 2024\n1. Hội Cựu chiến binh lập danh sách hội viên, chậm nhất ngày 20/4/2024.", actor: "test" });
+      expect(await mine.activationWarnings(org.id, directive.id)).toEqual([]);
+      const result = await mine.activate(org.id, directive.id, "test");
+      expect(result.reach).toEqual({ units: 1, reachable: 1, unreachable: 0, unreachableUnits: [] });
+      expect(result.message).toBe("Đã bắt đầu theo dõi: 1 lượt giao việc. Đơn vị được giao việc sẽ được nhắc hạn qua tin nhắn.");
+      expect(await mine.activationWarnings(org.id, directive.id)).toEqual([]);
+    });
   });
 });

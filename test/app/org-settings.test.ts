@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createIntake, createOrgSettings, createPlanner, effectiveSettings, OrgSettingsError, parseOrgSettings } from "../../src/app/index.ts";
+import { createIntake, createOrgSettings, createPlanner, DEFAULT_VOICE, effectiveSettings, OrgSettingsError, parseOrgSettings } from "../../src/app/index.ts";
 import type { Store } from "../../src/app/index.ts";
 import { DEFAULT_CALENDAR } from "../../src/domain/calendar.ts";
 import { DEFAULT_POLICY } from "../../src/domain/reminder-policy.ts";
@@ -56,7 +56,14 @@ describe("parseOrgSettings", () => {
 
 describe("effectiveSettings", () => {
   it("is the defaults for no settings", () => {
-    expect(effectiveSettings({})).toEqual({ policy: DEFAULT_POLICY, calendar: DEFAULT_CALENDAR, digest: { enabled: true } });
+    expect(effectiveSettings({})).toEqual({ policy: DEFAULT_POLICY, calendar: DEFAULT_CALENDAR, digest: { enabled: true }, voice: DEFAULT_VOICE });
+    expect(DEFAULT_VOICE).toEqual({ office: "Văn phòng Đảng ủy", address: { leader: "đồng chí", cadre: "đồng chí", office: "đồng chí" } });
+  });
+
+  it("lets an org choose how each role is addressed, and refuses any other form of address", () => {
+    const s = effectiveSettings({ voice: { address: { cadre: "anh/chị" }, office: "Văn phòng UBND phường" } });
+    expect(s.voice).toEqual({ office: "Văn phòng UBND phường", address: { leader: "đồng chí", cadre: "anh/chị", office: "đồng chí" } });
+    expect(() => effectiveSettings({ voice: { address: { leader: "mày" } } })).toThrow(/^Cấu hình voice\.address\.leader: /);
   });
 
   it("puts the org's own values over the defaults, field by field", () => {
@@ -91,7 +98,7 @@ describe("org settings in the store and the planner", () => {
     const orgId = (await store.orgs.create({ slug, name: `Phường ${slug}` })).id;
     const intake = createIntake({ store, clock: new FakeClock("2020-06-06T01:00:00Z") });
     const { directive } = await intake.importDirective({ orgId, text: SEED, actor: "test" });
-    await intake.activate(orgId, directive.id, "test");
+    await intake.activate(orgId, directive.id, "test", { confirm: "all" });
     orgs[slug] = orgId;
     return orgId;
   }

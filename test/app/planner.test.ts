@@ -24,7 +24,7 @@ describe("reminder planner", () => {
     orgId = (await store.orgs.create({ slug: "plan", name: "Phường lập kế hoạch" })).id;
     const intake = createIntake({ store, clock: new FakeClock("2020-06-06T01:00:00Z") });
     const { directive } = await intake.importDirective({ orgId, text: SEED, actor: "test" });
-    await intake.activate(orgId, directive.id, "test");
+    await intake.activate(orgId, directive.id, "test", { confirm: "all" });
     const doan = (await store.units.list(orgId)).find((u) => u.name === "Đoàn TNCS Hồ Chí Minh");
     const cadre = await store.persons.create({ orgId, fullName: "Bí thư Đoàn", roles: ["cadre"] });
     await store.persons.addMembership({ orgId, personId: cadre.id, unitId: doan?.id ?? "" });

@@ -67,10 +67,19 @@ describe("interpret: properties over every fixture", () => {
     for (const c of cases) {
       const r = interpret(c.input, ctx);
       expect(Object.keys(r).sort()).toEqual(
-        ["answer", "code", "count", "date", "decision", "intent", "invalidDate", "item", "percent", "smalltalk", "status", "text", "unit", "unitKey"].sort(),
+        ["answer", "code", "count", "countNoun", "date", "decision", "intent", "invalidDate", "item", "percent", "smalltalk", "status", "text", "thisPeriod", "uncertain", "unit", "unitKey"].sort(),
       );
       expect(r.text).toBe(r.text.normalize("NFC"));
       expect(r.text).toBe(r.text.trim());
+    }
+  });
+
+  it("flags a status as uncertain only when there is one, and gives a count's noun exactly when there is a count", () => {
+    for (const c of cases) {
+      const r = interpret(c.input, ctx);
+      if (r.uncertain) expect(r.status, c.u.text).not.toBeNull();
+      expect(r.countNoun === null, c.u.text).toBe(r.count === null);
+      if (r.intent !== "report") expect({ uncertain: r.uncertain, thisPeriod: r.thisPeriod }, c.u.text).toEqual({ uncertain: false, thisPeriod: false });
     }
   });
 
@@ -105,6 +114,16 @@ describe("interpret: details", () => {
   it("reads a unit from the org's own dictionary", () => {
     const units = [{ key: "to-cong-tac-1", name: "Tổ công tác số 1", aliases: ["tổ 1", "TCT1"] }];
     expect(interpret("tình hình tổ 1", { today: "2020-06-20", units })).toMatchObject({ intent: "status", unitKey: "to-cong-tac-1", unit: "Tổ công tác số 1" });
+  });
+
+  it("reads a misspelled status word after an item or a report command, or as nearly the whole message, never inside other text", () => {
+    expect(interpret("bc xonh", ctx)).toMatchObject({ intent: "report", status: "done", uncertain: true });
+    expect(interpret("em đi họp ở nhà văn hóa xonh về muộn", ctx)).toMatchObject({ intent: "unknown", status: null, uncertain: false });
+    expect(interpret("nv 6 em đi họp ở nhà văn hóa xonh về muộn", ctx)).toMatchObject({ intent: "report", item: "6", status: "done", uncertain: true });
+    // A status written as it should be is never a guess, whatever else the message holds.
+    expect(interpret("bc 6 xong, hoàn thàn hồ sơ", ctx)).toMatchObject({ status: "done", uncertain: false });
+    // Marks that the status word does not have are another word: "dân" is not "đang".
+    expect(interpret("nv 6 dân làm", ctx)).toMatchObject({ status: null, uncertain: false });
   });
 
   it("does not take a typo that is as close to two commands", () => {

@@ -32,6 +32,21 @@ describe("planReminders", () => {
     expect(show(sunday)).toEqual(["2020-06-08T07:00 before", "2020-06-08T08:00 due"]);
   });
 
+  it("stops reminding a deadline more than stopAfterDays (default 90) past it", () => {
+    expect(DEFAULT_POLICY.stopAfterDays).toBe(90);
+    // Due 30/6/2020: 100 days later nothing is planned any more, however wide the window.
+    expect(planReminders({ dueDate: "2020-06-30" }, window("2020-10-08T08:00:00+07:00", "2021-10-08T00:00:00+07:00"))).toEqual([]);
+    // 80 days later: overdue reminders up to the 90th day (28/9), none after.
+    const late = planReminders({ dueDate: "2020-06-30" }, window("2020-09-18T00:00:00+07:00", "2020-12-31T00:00:00+07:00"));
+    expect(late.length).toBeGreaterThan(0);
+    expect(late.every((r) => r.kind === "overdue" && r.day <= "2020-09-28")).toBe(true);
+    // An org's own limit; an escalation later than the limit is not planned either.
+    const short = planReminders({ dueDate: "2020-06-30" }, window("2020-06-20T08:00:00+07:00", "2020-12-31T00:00:00+07:00"), { ...DEFAULT_POLICY, stopAfterDays: 2, escalateAfterDays: 3 });
+    expect(show(short)).toEqual(["2020-06-23T08:00 before", "2020-06-27T08:00 before", "2020-06-29T08:00 before", "2020-06-30T08:00 due", "2020-07-02T08:00 overdue"]);
+    // A recurring item's occurrences are reminded before each, whatever the limit.
+    expect(show(planReminders({ dueDate: null, occurrences: [{ dueDate: "2020-06-21" }] }, window("2020-06-20T00:00:00+07:00", "2020-07-01T00:00:00+07:00"), { ...DEFAULT_POLICY, stopAfterDays: 1 }))).toEqual(["2020-06-20T08:00 occurrence"]);
+  });
+
   it("keeps only the window, plans each rule once, and reminds before each occurrence", () => {
     const plan = planReminders({ dueDate: "2020-06-30" }, window("2020-06-29T09:00:00+07:00", "2020-07-01T00:00:00+07:00"));
     expect(show(plan)).toEqual(["2020-06-30T08:00 due"]);

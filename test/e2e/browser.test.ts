@@ -98,8 +98,14 @@ describe("office pages in a browser", () => {
     await page.goto(reviewUrl);
     await expect.poll(() => page.locator('form:has(input[name="ref"][value="6.2"]) input[name="dueDate"]').inputValue()).toBe("2020-07-15");
 
-    // Activate: the board opens.
+    // Activate: refused until the warnings listed before the button are confirmed, then the board opens.
+    await Promise.all([page.waitForLoadState("load"), page.click('button:has-text("Bắt đầu theo dõi")')]);
+    expect(await page.locator(".flash.err").textContent()).toContain("Chưa kích hoạt: đồng chí cần xác nhận");
+    const boxes = await page.locator('form#activate input[name="confirm"]').all();
+    expect(boxes.length).toBeGreaterThan(0);
+    for (const box of boxes) await box.check();
     await Promise.all([page.waitForURL(/\/board/), page.click('button:has-text("Bắt đầu theo dõi")')]);
+    expect(await page.locator(".flash.ok").textContent()).toMatch(/đơn vị sẽ được nhắc hạn qua tin nhắn/);
     expect(page.url()).toContain(`/directives/${directiveId}/board`);
     const cell = page.locator('[data-cell="6.2|Hội Cựu chiến binh"]');
     expect(await cell.getAttribute("data-class")).toBe("not_reported");

@@ -37,7 +37,7 @@ describe("every message leaves one way", () => {
     store = createStore(test.database.db);
     orgId = (await store.orgs.create({ slug: "one-way", name: "Phường một đường" })).id;
     const intake = createIntake({ store, clock: new FakeClock("2020-06-06T01:00:00Z") });
-    await intake.activate(orgId, (await intake.importDirective({ orgId, text: SEED, actor: "test" })).directive.id, "test");
+    await intake.activate(orgId, (await intake.importDirective({ orgId, text: SEED, actor: "test" })).directive.id, "test", { confirm: "all" });
     graph = await startFakeGraph();
     conversation = createConversation({ store, clock, dispatch: rig.dispatch });
     const gateways = {
@@ -96,7 +96,7 @@ describe("every message leaves one way", () => {
     const res = await app.inject({ method: "POST", url: "/api/simulator/messages", headers: simHeaders(), payload: { senderId: "sim-thu", text: "bc 6.2 đang làm 30%" } });
     expect(res.statusCode).toBe(200);
     const replies = res.json<{ replies: { messageId: string; text: string }[] }>().replies;
-    expect(replies.map((r) => r.text).join("\n")).toContain("Đã ghi nhận: Hội Nông dân · NV 6.2");
+    expect(replies.map((r) => r.text).join("\n")).toContain("Đã ghi nhận báo cáo của đồng chí: Hội Nông dân · NV 6.2");
 
     const inbox = (await app.inject({ url: "/api/simulator/inbox?senderId=sim-thu", headers: simHeaders() })).json<{ inbox: { kind: string; status: string; text: string; messageId: string }[] }>().inbox;
     expect(inbox.map((m) => m.kind)).toEqual(["reminder", "broadcast", "reply"]);

@@ -80,7 +80,7 @@ describe("chat through the simulator", () => {
     orgId = org.id;
     const intake = createIntake({ store, clock: new FakeClock("2020-06-06T01:00:00Z") });
     const { directive } = await intake.importDirective({ orgId, text: SEED, actor: "test" });
-    await intake.activate(orgId, directive.id, "test");
+    await intake.activate(orgId, directive.id, "test", { confirm: "all" });
     sim = await simulatorRig({ store, clock, orgId });
     const conversation = sim.conversation;
     app = await buildApp({
@@ -152,14 +152,14 @@ describe("chat through the simulator", () => {
   it("asks to confirm an item guessed from free text, then records it on 'có'", async () => {
     // Items 5 and 8 both speak of "phối hợp": too close to pick one without asking.
     const question = all(await send("canbo-ccb", "đang phối hợp ạ"));
-    expect(question).toMatch(/^Có phải nhiệm vụ (\S+) /);
-    const ref = /^Có phải nhiệm vụ (\S+) /.exec(question)?.[1] ?? "";
+    expect(question).toMatch(/^Có phải đồng chí báo cáo NV (\S+) \(TB 05\/6\) /);
+    const ref = /^Có phải đồng chí báo cáo NV (\S+) /.exec(question)?.[1] ?? "";
     const confirmed = all(await send("canbo-ccb", "có ạ"));
     // A question left unanswered is dropped by the next message: a late "có" records nothing.
     // (A fresh thread, so "the last item asked" of the first thread plays no part.)
     const other = { threadId: "ccb-khac", threadKind: "group" };
-    expect(all(await send("canbo-ccb", "đang phối hợp ạ", other))).toMatch(/^Có phải nhiệm vụ/);
-    expect(all(await send("canbo-ccb", "/trogiup", other))).toMatch(/Các lệnh bạn dùng được/);
+    expect(all(await send("canbo-ccb", "đang phối hợp ạ", other))).toMatch(/^Có phải đồng chí báo cáo NV/);
+    expect(all(await send("canbo-ccb", "/trogiup", other))).toMatch(/Các lệnh đồng chí có thể dùng/);
     expect(all(await send("canbo-ccb", "có", other))).not.toMatch(/Đã ghi nhận/);
     expect(confirmed).toContain(`NV ${ref}`);
     expect((await assignment(ref, "Hội Cựu chiến binh")).status).toBe("in_progress");
@@ -187,26 +187,28 @@ describe("chat through the simulator", () => {
 
   it("answers leaders: status overall, per item, per unit by alias, overdue and unreported", async () => {
     const overall = all(await send("lanhdao", "/tinhhinh"));
-    expect(overall).toMatch(/^Tình hình chung: \d+ lượt giao: \d+ hoàn thành/);
+    expect(overall).toMatch(/^Tình hình đến 20\/06\/2020: 1 văn bản, \d+ lượt giao\.\n\d+ hoàn thành/);
+    expect(overall).toMatch(/\n• TB 05\/6: \d+\/\d+ xong/);
     const item = all(await send("lanhdao", "tinh hinh nv 6.2"));
-    expect(item).toMatch(/Hội Cựu chiến binh · NV 6.2 .* hoàn thành/);
-    expect(item).toMatch(/Hội Liên hiệp Phụ nữ · NV 6.2 .* chưa báo cáo/);
+    expect(item).toMatch(/^NV 6\.2 \(TB 05\/6\) /);
+    expect(item).toMatch(/\n• Hội Cựu chiến binh: hoàn thành/);
+    expect(item).toMatch(/\n• Hội Liên hiệp Phụ nữ: chưa báo cáo/);
     // A parent number covers its sub-points: "nv 6" is 6.1 and 6.2, and never 16 or 6 of nothing.
     const parent = all(await send("lanhdao", "tinh hinh nv 6"));
-    expect(parent).toMatch(/^NV 6 \(6\.1, 6\.2\): /);
-    expect(parent).toMatch(/NV 6\.1 /);
-    expect(parent).toMatch(/Hội Cựu chiến binh · NV 6.2 .* hoàn thành/);
+    expect(parent).toMatch(/^NV 6 \(TB 05\/6\) .* — gồm NV 6\.1, 6\.2: /);
+    expect(parent).toMatch(/· NV 6\.1: /);
+    expect(parent).toMatch(/• Hội Cựu chiến binh · NV 6\.2: hoàn thành/);
     expect(parent).not.toMatch(/NV [1-57-9]\b/);
     const unit = all(await send("lanhdao", "tình hình hội CCB ạ"));
     expect(unit).toMatch(/^Việc của Hội Cựu chiến binh/);
     expect(unit).not.toContain("Hội Nông dân ·");
     clock.set("2020-07-03T01:00:00Z");
     const overdue = all(await send("lanhdao", "những việc quá hạn"));
-    expect(overdue).toMatch(/việc quá hạn/);
-    expect(overdue).toMatch(/Hội Liên hiệp Phụ nữ · NV 6.2 .*\(quá hạn 3 ngày\)/);
-    expect(overdue).not.toMatch(/Hội Cựu chiến binh · NV 6.2/);
+    expect(overdue).toMatch(/^Quá hạn: \d+ việc của \d+ đơn vị, lâu nhất trước:/);
+    expect(overdue).toMatch(/\n• Hội Liên hiệp Phụ nữ: \d+ việc \(TB 05\/6: NV [^)]*6\.2[^)]*\), lâu nhất \d+ ngày/);
+    expect(overdue).not.toMatch(/Hội Cựu chiến binh: .*6\.2/);
     const unreported = all(await send("vanphong", "ai chưa báo cáo nv 6.2"));
-    expect(unreported).toMatch(/đơn vị chưa báo cáo/);
+    expect(unreported).toMatch(/^Chưa báo cáo NV 6\.2: \d+ đơn vị, \d+ việc\./);
     expect(unreported).toContain("Hội Liên hiệp Phụ nữ");
     expect(unreported).not.toContain("Hội Nông dân");
     clock.set("2020-06-20T01:00:00Z");
@@ -229,8 +231,8 @@ describe("chat through the simulator", () => {
     const counts = [a, b].map((r) => r?.json<{ replies: SimReply[] }>().replies.length ?? 0).sort();
     expect(counts[0]).toBe(0);
     expect(counts[1]).toBeGreaterThan(0);
-    expect(await store.tracking.reports(orgId, target.id)).toHaveLength(0); // the answer is a unit question
-    expect(all(await send("canbo-2dv", "1"))).toContain("Hội Liên hiệp Phụ nữ · NV 6.2");
+    // 6.2 of Hội Nông dân is done: the report goes to the open one, Hội Liên hiệp Phụ nữ, once.
+    expect(all([a, b].flatMap((r) => r?.json<{ replies: SimReply[] }>().replies ?? []))).toContain("Hội Liên hiệp Phụ nữ · NV 6.2");
     expect(await store.tracking.reports(orgId, target.id)).toHaveLength(1);
   });
 
@@ -243,8 +245,8 @@ describe("chat through the simulator", () => {
       expect(alerts[0]?.text).toContain("kinh phí");
     }
 
-    expect(all(await send("canbo-2dv", "/giahan 6.2 15/7/2020 chờ số liệu thống kê"))).toMatch(/đơn vị nào/);
-    expect(all(await send("canbo-2dv", "1"))).toMatch(/Đã gửi đề nghị gia hạn NV 6.2 \(Hội Liên hiệp Phụ nữ\) đến 15\/07\/2020/);
+    // Hội Nông dân has finished 6.2: the extension is for the open assignment, Hội Liên hiệp Phụ nữ's.
+    expect(all(await send("canbo-2dv", "/giahan 6.2 15/7/2020 chờ số liệu thống kê"))).toMatch(/Đã gửi đề nghị gia hạn NV 6.2 \(TB 05\/6\) của Hội Liên hiệp Phụ nữ đến 15\/07\/2020/);
     expect(all(await send("canbo-ccb", "duyệt gia hạn 6.2"))).toBe("Chức năng này dành cho lãnh đạo.");
     expect(all(await send("lanhdao", "duyệt gia hạn 6.2"))).toContain("Đã duyệt gia hạn NV 6.2 (Hội Liên hiệp Phụ nữ) đến 15/07/2020");
     expect((await assignment("6.2", "Hội Liên hiệp Phụ nữ")).dueDate).toBe("2020-07-15");
@@ -252,10 +254,10 @@ describe("chat through the simulator", () => {
   });
 
   it.each([
-    ["empty text", "", /chưa hiểu/],
-    ["emoji only", "👍🙏🎉", /chưa hiểu/],
-    ["control characters", "\u0001\u0002\u0007", /chưa hiểu/],
-    ["10,000 characters", "a ".repeat(5_000), /chưa hiểu|nhiệm vụ nào/],
+    ["empty text", "", /^Văn phòng Đảng ủy đã nhận tin của đồng chí\. Để báo cáo, gõ số nhiệm vụ và kết quả/],
+    ["emoji only", "👍🙏🎉", /^Văn phòng Đảng ủy đã nhận tin của đồng chí\. Để báo cáo/],
+    ["control characters", "\u0001\u0002\u0007", /^Văn phòng Đảng ủy đã nhận tin của đồng chí\./],
+    ["10,000 characters", "a ".repeat(5_000), /chưa rõ ý đồng chí|nhiệm vụ nào/],
     ["an unknown item number", "bc 99 xong", /Không có nhiệm vụ số 99/],
     ["a date that does not exist", "/giahan 6.2 31/2/2020", /không có thật/],
   ])("answers %s helpfully in Vietnamese and records nothing wrong", async (_what, text, expected) => {

@@ -45,7 +45,7 @@ describe("broadcasts and settings API", () => {
     });
     orgId = (await store.orgs.create({ slug: "bc-api", name: "Phường API thông báo" })).id;
     const { directive } = await intake.importDirective({ orgId, text: SEED, actor: "test" });
-    await intake.activate(orgId, directive.id, "test");
+    await intake.activate(orgId, directive.id, "test", { confirm: "all" });
     const token = async (fullName: string, roles: ("office" | "leader")[]) => {
       const person = await store.persons.create({ orgId, fullName, roles });
       return { id: person.id, header: `Bearer ${(await store.access.createToken({ orgId, personId: person.id })).token}` };

@@ -110,6 +110,9 @@ describe("office API", () => {
     const got = await app.inject({ url: `/api/directives/${id}`, headers: { authorization: leader } });
     expect(got.statusCode).toBe(200);
     expect(got.json<{ items: unknown[] }>().items).toHaveLength(body.items.length);
+    // The review shows what activation would need confirmed: nobody in the new org is on chat yet.
+    const kinds = got.json<{ warnings: { kind: string; message: string }[] }>().warnings.map((w) => w.kind);
+    expect(kinds).toEqual(["unreachable_units", "dropped_parents"]);
 
     const item5 = body.items.find((i) => i.ref === "5");
     const patched = await app.inject({ method: "PATCH", url: `/api/directives/${id}/items/${item5?.id}`, headers: { authorization: office }, payload: { deadline: "30/9/2020" } });
@@ -129,10 +132,29 @@ describe("office API", () => {
     const removed = await app.inject({ method: "DELETE", url: `/api/directives/${id}/items/${addedItem.id}`, headers: { authorization: office } });
     expect(removed.statusCode).toBe(204);
 
-    const activated = await app.inject({ method: "POST", url: `/api/directives/${id}/activate`, headers: { authorization: office } });
+    // Without the confirmations: a 409 in Vietnamese naming what to confirm, nothing activated.
+    const unconfirmed = await app.inject({ method: "POST", url: `/api/directives/${id}/activate`, headers: { authorization: office } });
+    expect(unconfirmed.statusCode).toBe(409);
+    const refusal = unconfirmed.json<{ error: string; message: string; unconfirmed: string[]; warnings: { kind: string }[] }>();
+    expect(refusal.error).toBe("needs_confirmation");
+    expect(refusal.message).toMatch(/^Chưa kích hoạt: đồng chí cần xác nhận đã biết có đơn vị chưa liên lạc được qua tin nhắn và có đơn vị của mục lớn không được giao việc\./);
+    expect(refusal.unconfirmed).toEqual(["unreachable_units", "dropped_parents"]);
+    expect(refusal.warnings.map((w) => w.kind)).toEqual(["unreachable_units", "dropped_parents"]);
+    const partly = await app.inject({ method: "POST", url: `/api/directives/${id}/activate`, headers: { authorization: office }, payload: { confirm: ["unreachable_units"] } });
+    expect(partly.statusCode).toBe(409);
+    expect(partly.json<{ unconfirmed: string[] }>().unconfirmed).toEqual(["dropped_parents"]);
+    const unknownKind = await app.inject({ method: "POST", url: `/api/directives/${id}/activate`, headers: { authorization: office }, payload: { confirm: ["everything"] } });
+    expect(unknownKind.statusCode).toBe(400);
+    expect(unknownKind.json<{ message: string }>().message).toMatch(/Dữ liệu không hợp lệ ở "confirm": cần là "all" hoặc danh sách các loại cảnh báo đã xác nhận \(past_deadlines, unreachable_units, dropped_parents\)/);
+    expect((await store.directives.get(orgId, id))?.directive.status).toBe("draft");
+
+    const activated = await app.inject({ method: "POST", url: `/api/directives/${id}/activate`, headers: { authorization: office }, payload: { confirm: ["unreachable_units", "dropped_parents"] } });
     expect(activated.statusCode).toBe(200);
-    expect(activated.json()).toMatchObject({ directive: { status: "active" }, assignments: expect.any(Number) });
-    const again = await app.inject({ method: "POST", url: `/api/directives/${id}/activate`, headers: { authorization: office } });
+    expect(activated.json()).toMatchObject({ directive: { status: "active" }, assignments: expect.any(Number), reach: { reachable: 0, unreachable: expect.any(Number) } });
+    expect(activated.json<{ message: string }>().message).toMatch(/0\/\d+ đơn vị sẽ được nhắc hạn qua tin nhắn/);
+    const tracked = await app.inject({ url: `/api/directives/${id}`, headers: { authorization: leader } });
+    expect(tracked.json<{ warnings: unknown[] }>().warnings).toEqual([]);
+    const again = await app.inject({ method: "POST", url: `/api/directives/${id}/activate`, headers: { authorization: office }, payload: { confirm: "all" } });
     expect(again.statusCode).toBe(409);
     expect(again.json<{ message: string }>().message).toMatch(/đã được kích hoạt/);
   });

@@ -31,7 +31,7 @@ describe("activity: reminders sent", () => {
     const orgId = (await store.orgs.create({ slug: "act", name: "Phường nhật ký" })).id;
     const intake = createIntake({ store, clock: new FakeClock("2020-06-06T01:00:00Z") });
     const { directive } = await intake.importDirective({ orgId, text: SEED, actor: "test" });
-    await intake.activate(orgId, directive.id, "test");
+    await intake.activate(orgId, directive.id, "test", { confirm: "all" });
     const ccb = (await store.units.list(orgId)).find((u) => u.name === "Hội Cựu chiến binh");
     const cadre = await store.persons.create({ orgId, fullName: "Phạm Văn Nhắc", roles: ["cadre"] });
     cadreId = cadre.id;

@@ -54,6 +54,10 @@ class Browser {
     return res;
   }
 
+  get cookieHeader() {
+    return this.cookie;
+  }
+
   private get cookie() {
     return [...this.jar].map(([k, v]) => `${k}=${v}`).join("; ");
   }
@@ -329,11 +333,68 @@ describe("web: directives and the status board", () => {
     expect((await store.directives.get(orgId, directiveId))?.items.find((i) => i.ref === "6.1")?.dueDate).toBe("2020-07-15");
   });
 
+  it("lists the activation warnings before the button, a checkbox per kind for office, escaped", async () => {
+    // An item due 1/6 is past on 6/6; nobody in the org is on chat; item 4's units are dropped.
+    await office.get(`/directives/${directiveId}/review`);
+    const added = await office.post(`/directives/${directiveId}/items`, { ref: "10", text: "Dọn chợ", summary: "", deadline: "", dueDate: "2020-06-01", lead: "Ban <i>chợ</i>", support: "" });
+    expect(added.statusCode).toBe(303);
+    try {
+      const review = await office.get(`/directives/${directiveId}/review`);
+      const form = /<form class="card activate"[^>]*action="\/directives\/[^"]+\/activate"[^>]*>[\s\S]*?<\/form>/.exec(review.body)?.[0] ?? "";
+      expect(form).toContain("Cần xác nhận trước khi bắt đầu theo dõi");
+      expect([...form.matchAll(/<li data-warning="([a-z_]+)">/g)].map((m) => m[1])).toEqual(["past_deadlines", "unreachable_units", "dropped_parents"]);
+      expect([...form.matchAll(/<input type="checkbox" name="confirm" value="([a-z_]+)">/g)].map((m) => m[1])).toEqual(["past_deadlines", "unreachable_units", "dropped_parents"]);
+      // The warnings come before the button.
+      expect(form.indexOf('name="confirm"')).toBeLessThan(form.indexOf("Bắt đầu theo dõi</button>"));
+      expect(text(form)).toContain("nhiệm vụ 10 (hạn 01/06/2020)");
+      expect(text(form)).toContain("hôm nay 06/06/2020");
+      expect(text(form)).toContain("Xác nhận vẫn bắt đầu theo dõi dù có đơn vị chưa liên lạc được qua tin nhắn");
+      expect(text(form)).toContain("Mục 4 được theo dõi qua các mục con 4.1");
+      expect(form).toContain("Ban &lt;i&gt;chợ&lt;/i&gt;");
+      expect(form).not.toContain("<i>chợ</i>");
+      expect(form).toMatch(/<input type="hidden" name="_csrf" value="[^"]+">/);
+      // A leader sees the warnings, without checkboxes or the button.
+      const asLeader = await leader.get(`/directives/${directiveId}/review`);
+      expect(asLeader.body).toContain('<li data-warning="unreachable_units">');
+      expect(asLeader.body).not.toContain('name="confirm"');
+      expect(asLeader.body).not.toContain("Bắt đầu theo dõi</button>");
+    } finally {
+      const extra = (await store.directives.get(orgId, directiveId))?.items.find((i) => i.ref === "10");
+      await office.get(`/directives/${directiveId}/review`);
+      await office.post(`/directives/${directiveId}/items/${extra!.id}/delete`, {});
+    }
+  });
+
+  it("refuses to activate without the boxes ticked, in Vietnamese on the review page, keeping the ticks", async () => {
+    await office.get(`/directives/${directiveId}/review`);
+    const none = await office.post(`/directives/${directiveId}/activate`, {});
+    expect(none.statusCode).toBe(409);
+    expect(none.body).toContain('<div class="flash err" role="alert">Chưa kích hoạt: đồng chí cần xác nhận đã biết có đơn vị chưa liên lạc được qua tin nhắn và có đơn vị của mục lớn không được giao việc.');
+    expect(none.body).toContain("Văn bản gốc");
+    // One box ticked, one not: refused again, naming only the missing one, the ticked one kept.
+    const some = await office.post(`/directives/${directiveId}/activate`, { confirm: "unreachable_units" });
+    expect(some.statusCode).toBe(409);
+    expect(text(some.body)).toContain("cần xác nhận đã biết có đơn vị của mục lớn không được giao việc.");
+    expect(some.body).toContain('<input type="checkbox" name="confirm" value="unreachable_units" checked>');
+    expect(some.body).toContain('<input type="checkbox" name="confirm" value="dropped_parents">');
+    // Anything else in the field is ignored, never a 500.
+    const junk = await office.post(`/directives/${directiveId}/activate`, { confirm: "<script>" });
+    expect(junk.statusCode).toBe(409);
+    expect((await store.directives.get(orgId, directiveId))?.directive.status).toBe("draft");
+  });
+
   it("activates and redirects to the board; the review URL then goes to the board", async () => {
     await office.get(`/directives/${directiveId}/review`);
-    const res = await office.post(`/directives/${directiveId}/activate`, {});
+    const form = new URLSearchParams({ _csrf: office.csrf });
+    form.append("confirm", "unreachable_units");
+    form.append("confirm", "dropped_parents");
+    const res = await app.inject({ method: "POST", url: `/directives/${directiveId}/activate`, headers: { cookie: office.cookieHeader, "content-type": "application/x-www-form-urlencoded" }, payload: form.toString() });
     expect(res.statusCode).toBe(303);
-    expect(String(res.headers.location)).toMatch(new RegExp(`^/directives/${directiveId}/board`));
+    expect(String(res.headers.location)).toMatch(new RegExp(`^/directives/${directiveId}/board\\?ok=activated&reached=0&of=\\d+$`));
+    // The board says truthfully that nobody can be reminded yet.
+    const board = await office.get(String(res.headers.location));
+    expect(board.body).toMatch(/Đã bắt đầu theo dõi\. 0\/\d+ đơn vị sẽ được nhắc hạn qua tin nhắn; \d+ đơn vị chưa liên lạc được/);
+    expect(board.body).not.toContain("Các đơn vị sẽ được giao việc và nhắc hạn");
     const review = await office.get(`/directives/${directiveId}/review`);
     expect(review.statusCode).toBe(303);
     expect(review.headers.location).toBe(`/directives/${directiveId}/board`);

@@ -46,7 +46,7 @@ describe("office pages: people, groups, broadcasts, activity", () => {
     orgId = (await store.orgs.create({ slug: "web-office", name: "Đảng ủy phường 7" })).id;
     const intake = createIntake({ store, clock });
     const { directive } = await intake.importDirective({ orgId, text: SEED, actor: "test" });
-    await intake.activate(orgId, directive.id, "test");
+    await intake.activate(orgId, directive.id, "test", { confirm: "all" });
     ccb = (await store.units.list(orgId)).find((u) => u.key === "hoi-ccb")!;
     conversation = createConversation({ store, clock, messengerPage: "dondoc.phuong" });
     const deps = {
@@ -199,7 +199,7 @@ describe("office pages: people, groups, broadcasts, activity", () => {
 
     const remind = await office.post("/broadcasts/preview", { kind: "remind", notReportedOn: "*" }, { csrfFrom: "/broadcasts/new" });
     expect(remind.statusCode).toBe(200);
-    expect(remind.body).toMatch(/<td>Nhóm Hội CCB phường<\/td><td>Nhóm<\/td><td>Zalo<\/td><td[^>]*>Nhắc /);
+    expect(remind.body).toMatch(/<td>Nhóm Hội CCB phường<\/td><td>Nhóm<\/td><td>Zalo<\/td><td[^>]*>Văn phòng Đảng ủy nhắc /);
 
     const noText = await office.post("/broadcasts/preview", { kind: "announcement", groups: [groupId] }, { csrfFrom: "/broadcasts/new" });
     expect(noText.statusCode).toBe(422);

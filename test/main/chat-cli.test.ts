@@ -55,8 +55,8 @@ describe("dondoc start --demo and link-code", () => {
       expect(res.status).toBe(200);
       return ((await res.json()) as { replies: { text: string }[] }).replies.map((r) => r.text).join("\n");
     };
-    expect(await post("canbo-hoi-cuu-chien-binh", "bc 6.2 xong 245 hội viên")).toContain("Đã ghi nhận: Hội Cựu chiến binh · NV 6.2");
-    expect(await post("lanhdao", "tình hình nv 6.2")).toMatch(/Hội Cựu chiến binh · NV 6.2 .* hoàn thành/);
+    expect(await post("canbo-hoi-cuu-chien-binh", "bc 6.2 xong 245 hội viên")).toContain("Đã ghi nhận báo cáo của đồng chí: Hội Cựu chiến binh · NV 6.2");
+    expect(await post("lanhdao", "tình hình nv 6.2")).toMatch(/^NV 6\.2 \(TB [^)]+\) [^\n]*\n[^\n]*\n(• [^\n]*\n)*• Hội Cựu chiến binh: hoàn thành · trễ hạn 5 ngày/);
     expect(await first.stop()).toBe(0);
 
     // Link codes need the database to themselves on the embedded driver.
@@ -73,7 +73,7 @@ describe("dondoc start --demo and link-code", () => {
     // The report of the first run is still there.
     const res = await fetch(`${String(again.url)}/api/simulator/messages`, { method: "POST", headers: simHeaders(secret()), body: JSON.stringify({ senderId: "lanhdao", text: "tinh hinh nv 6.2" }) });
     const text = ((await res.json()) as { replies: { text: string }[] }).replies.map((r) => r.text).join("\n");
-    expect(text).toMatch(/Hội Cựu chiến binh · NV 6.2 .* hoàn thành/);
+    expect(text).toMatch(/^NV 6\.2 \(TB [^)]+\) [^\n]*\n[^\n]*\n(• [^\n]*\n)*• Hội Cựu chiến binh: hoàn thành · trễ hạn 5 ngày/);
     expect(await second.stop()).toBe(0);
   });
 });

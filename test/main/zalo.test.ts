@@ -106,7 +106,7 @@ describe("dondoc zalo: the reply path through the zalo delivery worker", () => {
     const [sent] = api.sent;
     expect(sent?.threadId).toBe(GROUP);
     expect(sent?.type).toBe(ThreadType.Group);
-    expect(sent?.content.msg).toContain("Đã ghi nhận: Hội Cựu chiến binh · NV 1");
+    expect(sent?.content.msg).toContain("Đã ghi nhận báo cáo của đồng chí: Hội Cựu chiến binh · NV 1");
     // The reply quotes the message it answers (the outbox row's quote reached the gateway).
     expect(String(sent?.content.quote?.msgId)).toBe(msgId);
     // The report was recorded, and the reply's delivery with Zalo's message id.

@@ -77,7 +77,7 @@ describe("attacks on the built app", () => {
     orgId = (await store.orgs.create({ slug: "attack-ward", name: "Phường bị tấn công" })).id;
     otherOrgId = (await store.orgs.create({ slug: "other-ward", name: "Phường bên cạnh" })).id;
     const intake = createIntake({ store, clock: new FakeClock("2020-06-06T01:00:00Z") });
-    await intake.activate(orgId, (await intake.importDirective({ orgId, text: SEED, actor: "test" })).directive.id, "test");
+    await intake.activate(orgId, (await intake.importDirective({ orgId, text: SEED, actor: "test" })).directive.id, "test", { confirm: "all" });
     await intake.importDirective({ orgId: otherOrgId, text: SEED, actor: "test" });
     simRig = await simulatorRig({ store, clock, orgId });
     conversation = simRig.conversation;

@@ -260,7 +260,7 @@ describe("role matrix: every chat command × role × thread", () => {
     orgId = (await store.orgs.create({ slug: "role-matrix", name: "Đảng ủy phường ma trận" })).id;
     const intake = createIntake({ store, clock: new FakeClock("2020-06-06T01:00:00Z") });
     const { directive } = await intake.importDirective({ orgId, text: SEED, actor: "test" });
-    await intake.activate(orgId, directive.id, "test");
+    await intake.activate(orgId, directive.id, "test", { confirm: "all" });
     conversation = createConversation({ store, clock });
 
     const ccb = (await store.units.list(orgId)).find((u) => u.name === CCB);

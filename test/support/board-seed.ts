@@ -33,7 +33,7 @@ export async function seedBoard(slug: string): Promise<BoardSeed> {
   const orgId = (await store.orgs.create({ slug, name: "Đảng ủy phường 7" })).id;
   const intake = createIntake({ store, clock });
   const { directive } = await intake.importDirective({ orgId, text: SEED, actor: "test" });
-  await intake.activate(orgId, directive.id, "test");
+  await intake.activate(orgId, directive.id, "test", { confirm: "all" });
   const units = await store.units.list(orgId);
   const unitId = (name: string) => {
     const unit = units.find((u) => u.name === name);
@@ -79,7 +79,7 @@ export async function seedBoard(slug: string): Promise<BoardSeed> {
 export async function activateSeed(store: Store, orgId: string): Promise<string> {
   const intake = createIntake({ store, clock: new FakeClock("2020-06-06T01:00:00Z") });
   const { directive } = await intake.importDirective({ orgId, text: SEED, actor: "test" });
-  await intake.activate(orgId, directive.id, "test");
+  await intake.activate(orgId, directive.id, "test", { confirm: "all" });
   return directive.id;
 }
 

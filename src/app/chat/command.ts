@@ -5,7 +5,7 @@
  */
 import type { PersonRole } from "../../domain/index.ts";
 import type { Intent, Interpretation } from "../../domain/index.ts";
-import type { ChatContext, CommandInfo } from "./context.ts";
+import type { ChatContext, CommandInfo, HelpLines } from "./context.ts";
 
 export interface ChatCommand extends CommandInfo {
   /** A short name for tests and logs ("report", "status"). */
@@ -14,8 +14,8 @@ export interface ChatCommand extends CommandInfo {
   intents: readonly Intent[];
   /** Who may use it: people holding one of these roles, or "anyone" (an unlinked account too). */
   roles: readonly PersonRole[] | "anyone";
-  /** Its lines in the help text, shown to the people who may use it. */
-  help: readonly string[];
+  /** Its lines in the help text, shown to the people who may use it (or made for the day shown). */
+  help: HelpLines;
   run(ctx: ChatContext, it: Interpretation): Promise<void>;
 }
 
@@ -31,4 +31,9 @@ export function command(definition: ChatCommand): ChatCommand {
 export function allowed(cmd: CommandInfo, roles: readonly PersonRole[] | null): boolean {
   if (cmd.roles === "anyone") return true;
   return roles !== null && cmd.roles.some((r) => roles.includes(r));
+}
+
+/** A command's help lines as shown on `today` (a local day, YYYY-MM-DD; null: undated). */
+export function helpLines(cmd: Pick<CommandInfo, "help">, today: string | null): readonly string[] {
+  return typeof cmd.help === "function" ? cmd.help(today) : cmd.help;
 }

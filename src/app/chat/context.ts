@@ -32,11 +32,18 @@ export interface ChatDeps {
   linkCodes: LinkCodes;
 }
 
+/**
+ * A command's lines in the help text: fixed, or made for the day they are shown on (an example
+ * date must be a real one ahead, never a stale year). `today` is a local day, YYYY-MM-DD, or null
+ * when the caller does not know it (then the lines carry no date).
+ */
+export type HelpLines = readonly string[] | ((today: string | null) => readonly string[]);
+
 /** A command as the help text and the refusals see it (the full type is `ChatCommand`). */
 export interface CommandInfo {
   name: string;
   roles: readonly PersonRole[] | "anyone";
-  help: readonly string[];
+  help: HelpLines;
 }
 
 export interface ChatContext {
@@ -51,6 +58,8 @@ export interface ChatContext {
   /** The local day (Asia/Ho_Chi_Minh) the message is handled on. */
   today: string;
   person: Person | null;
+  /** A directive named in the message ("TB05", "kh 12"), as typed and folded; the text was interpreted without it. */
+  selector: string | null;
   /** How the sender is addressed ("đồng chí" by default; org setting per role). Replies never say "bạn"/"mình" on their own. */
   you: string;
   /** Who speaks: the org's office ("Văn phòng Đảng ủy"). */
@@ -67,6 +76,8 @@ export interface SayOptions {
   quote?: boolean;
   /** A question about an item: the thread remembers it, so a bare "xong rồi" next is about that item. */
   asked?: boolean;
+  /** One-tap answers, carried by the last part (quick replies where the channel has them). */
+  choices?: { title: string; payload: string }[];
 }
 
 /**
@@ -79,7 +90,8 @@ export interface SayOptions {
 export async function say(ctx: ChatContext, text: string | string[], options: SayOptions = {}): Promise<void> {
   const { store } = ctx.deps;
   const parts = splitMessages(Array.isArray(text) ? text : text.split("\n"), ctx.deps.limits);
-  for (const part of parts) {
+  for (const [index, part] of parts.entries()) {
+    const choices = index === parts.length - 1 && options.choices?.length ? options.choices : null;
     const message = await store.outbound.enqueue({
       orgId: ctx.msg.orgId,
       threadId: ctx.thread.id,
@@ -88,6 +100,7 @@ export async function say(ctx: ChatContext, text: string | string[], options: Sa
       quoteExternalId: options.quote ? ctx.msg.messageId : null,
       itemId: options.itemId ?? null,
       inReplyTo: ctx.inboundId,
+      choices,
     });
     ctx.replies.push({
       outboundMessageId: message.id,
@@ -96,6 +109,7 @@ export async function say(ctx: ChatContext, text: string | string[], options: Sa
       text: part,
       quoteMessageId: message.quoteExternalId,
       itemId: message.itemId,
+      ...(choices ? { choices } : {}),
     });
   }
   if (options.itemId && options.asked) {

@@ -5,8 +5,8 @@
  * nothing here knows Zalo or Messenger.
  */
 import type { Channel } from "../../domain/index.ts";
-import { interpret, type Interpretation } from "../../domain/index.ts";
-import { localDay } from "../../domain/index.ts";
+import { directiveName, findDirectiveSelector, interpret, pickDirective, type Interpretation } from "../../domain/index.ts";
+import { addDays, localDay, viDate } from "../../domain/index.ts";
 import type { UnitDef } from "../../domain/index.ts";
 import { createAlerts } from "../alerts.ts";
 import { createBroadcasts } from "../broadcasts.ts";
@@ -15,7 +15,7 @@ import { orgUnitDefs } from "../intake.ts";
 import { settingsOrDefaults, type Voice } from "../org-settings.ts";
 import type { Clock, Dispatch, InboundHandler, IncomingMessage, Reply } from "../ports/index.ts";
 import { allowed } from "./command.ts";
-import { COMMANDS, helpText } from "./commands/index.ts";
+import { COMMANDS } from "./commands/index.ts";
 import { decide } from "./commands/decide.ts";
 import { say, type ChatContext, type ChatDeps, type ChatStore, type ConversationLimits } from "./context.ts";
 import { admit } from "./door.ts";
@@ -52,6 +52,7 @@ export function cleanText(text: string): string {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const hasLetters = (text: string) => /[\p{L}\p{N}]/u.test(text);
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /**
  * @example
@@ -96,20 +97,44 @@ export function createConversation(deps: ConversationDeps) {
     });
   }
 
+  /**
+   * In a group the bot speaks only when spoken to: a command ("/…"), a quote of one of its
+   * messages, an @mention, or a message that is about the work (a report, a query); small talk
+   * among members gets no answer.
+   */
+  async function addressed(ctx: ChatContext, it: Interpretation | null): Promise<boolean> {
+    if (ctx.thread.kind !== "group") return true;
+    if (ctx.msg.text.trimStart().startsWith("/") || ctx.msg.text.includes("@")) return true;
+    if (ctx.msg.replyToMessageId && (await store.outbound.byExternalId(ctx.msg.orgId, ctx.msg.channel, ctx.msg.replyToMessageId))) return true;
+    return it !== null && it.intent !== "unknown";
+  }
+
+  /** The one command most likely wanted, for a message not understood: by role. */
+  function likelyCommand(ctx: ChatContext): string {
+    const roles = ctx.person?.roles ?? [];
+    if (roles.includes("leader")) return 'gõ "tình hình" để xem tình hình chung';
+    if (roles.includes("office")) return 'gõ "ai chưa báo cáo" hoặc /nhacnho';
+    return 'để báo cáo, gõ số nhiệm vụ và kết quả, ví dụ "bc 6 xong"';
+  }
+
   /** Which command answers, after the checks every command shares (linked, role, a real date). */
   async function route(ctx: ChatContext, it: Interpretation): Promise<void> {
     const person = ctx.person;
+    // An answer to the bot's own question is addressed to it, in a group too.
     if (person && (await answerPending(ctx, person, it))) return;
+    if (!(await addressed(ctx, it))) return;
     const cmd = COMMANDS.find((c) => c.intents.includes(it.intent));
     if (cmd && cmd.roles === "anyone") return cmd.run(ctx, it);
     if (!person) return say(ctx, NOT_LINKED);
-    if (it.invalidDate) return say(ctx, `Ngày "${it.invalidDate}" không có thật. Hãy ghi lại ngày, ví dụ 15/7/2020.`);
+    if (it.invalidDate) return say(ctx, `Ngày "${it.invalidDate}" không có thật. Đề nghị ${ctx.you} ghi lại ngày, ví dụ ${viDate(addDays(ctx.today, 14))}.`);
     if (cmd) return allowed(cmd, person.roles) ? cmd.run(ctx, it) : say(ctx, refusal(cmd.roles as readonly ("office" | "cadre" | "leader")[]));
     // A leader's bare "duyệt" or "đồng ý" decides the extension waiting for them.
     if (it.decision && allowed(decide, person.roles)) return decide.run(ctx, it);
-    // Thanks and acknowledgements deserve a short answer, not the whole help.
-    if (it.smalltalk === "thanks") return say(ctx, "Dạ, cảm ơn bạn! Nhắn /trogiup khi cần xem các lệnh.");
-    return say(ctx, ["Mình chưa hiểu ý bạn.", ...helpText(person, COMMANDS)]);
+    const You = capitalize(ctx.you);
+    // Greetings and thanks get one short polite line, not the help.
+    if (it.smalltalk === "thanks") return say(ctx, `Dạ, ${ctx.office} cảm ơn ${ctx.you}.`);
+    if (it.smalltalk === "greeting") return say(ctx, `${ctx.office} kính chào ${ctx.you}. ${You} cần gì xin cứ nhắn; ${likelyCommand(ctx)}.`);
+    return say(ctx, `${ctx.office} chưa rõ ý ${ctx.you}. ${capitalize(likelyCommand(ctx))}; gõ /trogiup để xem các lệnh.`);
   }
 
   async function process(orgId: string, inboundMessageId: string): Promise<Reply[]> {
@@ -142,6 +167,7 @@ export function createConversation(deps: ConversationDeps) {
       inboundId: message.id,
       today: localDay(clock.now()),
       person,
+      selector: null,
       you: addressOf(voice, person),
       office: voice.office,
       replies: [],
@@ -151,14 +177,32 @@ export function createConversation(deps: ConversationDeps) {
     if (tap) {
       // a quick-reply or button tap on a reminder, already answered
     } else if (!hasLetters(msg.text)) {
-      await say(ctx, ["Mình chưa hiểu tin nhắn này.", ...helpText(person, COMMANDS)]);
+      // A sticker or an emoji: one line in a direct chat, nothing in a group.
+      if (await addressed(ctx, null)) await say(ctx, `${ctx.office} đã nhận tin của ${ctx.you}. ${capitalize(likelyCommand(ctx))}.`);
     } else {
-      await route(ctx, interpret(msg.text, { today: ctx.today, units: await ctx.units() }));
+      await route(ctx, await understand(ctx));
     }
     await store.inbound.markProcessed(orgId, message.id, clock.now());
     // Replies go first: ahead of any broadcast or reminder waiting on the same channel.
     if (dispatch && ctx.replies.length > 0) await dispatch(await store.outbound.routes(orgId, ctx.replies.map((r) => r.outboundMessageId)), { priority: "reply" });
     return ctx.replies;
+  }
+
+  /**
+   * Interprets the message. A directive selector ("tình hình TB05 nv 6", "/nhacnho KH 12 2") is
+   * taken out first — for the leaders' queries, or when it names an active directive — so its
+   * digits are not read as an item or a reminder's words.
+   */
+  async function understand(ctx: ChatContext): Promise<Interpretation> {
+    const context = { today: ctx.today, units: await ctx.units() };
+    const whole = interpret(ctx.msg.text, context);
+    const found = findDirectiveSelector(ctx.msg.text);
+    if (!found) return whole;
+    const query = (["status", "overdue", "unreported", "remind"] as const).some((i) => i === whole.intent);
+    const active = (await store.directives.list(ctx.msg.orgId)).filter((d) => d.status === "active").map((d) => ({ id: d.id, name: directiveName(d) }));
+    if (!query && !pickDirective(found.selector, active)) return whole;
+    ctx.selector = found.selector;
+    return interpret(found.rest, context);
   }
 
   return {

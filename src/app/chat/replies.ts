@@ -3,7 +3,9 @@
  * every command shares. Commands say what is specific to them; what repeats lives here.
  */
 import type { AssignmentStatus, BoardRow, PersonRole } from "../../domain/index.ts";
-import { dueText, shorten, statusText, timing } from "../../domain/index.ts";
+import { dueText, itemName, statusText, timing } from "../../domain/index.ts";
+
+export { itemName };
 
 export const ROLE_VI: Record<PersonRole, string> = { office: "văn phòng", cadre: "cán bộ các đơn vị", leader: "lãnh đạo" };
 
@@ -27,7 +29,7 @@ export function rowLine(row: BoardRow, today: string, withUnit = true): string {
   const t = timing(row.assignment, today);
   const parts = [
     ...(withUnit ? [row.unit.name] : []),
-    `NV ${row.item.ref} ${shorten(row.item.summary, 48)}`,
+    itemName(row),
     statusText(row.assignment.status, row.assignment.percent),
     row.assignment.dueDate ? dueText(row.assignment.dueDate, t) : periodText(row.item.deadline),
   ];

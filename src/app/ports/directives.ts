@@ -44,4 +44,6 @@ export interface DirectiveRepository {
   updateItem(orgId: string, itemId: string, patch: ItemPatch): Promise<Item>;
   removeItem(orgId: string, itemId: string): Promise<boolean>;
   setStatus(orgId: string, id: string, status: Directive["status"], at: Date): Promise<Directive>;
+  /** Renames a directive (its short name in chat) in any status. */
+  setShortName(orgId: string, id: string, shortName: string): Promise<Directive>;
 }

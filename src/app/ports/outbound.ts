@@ -49,6 +49,8 @@ export interface OutboundRepository {
     broadcastId?: string | null;
     /** The inbound message this answers: a reply, sent first and even in quiet hours. */
     inReplyTo?: string | null;
+    /** One-tap answers to a question (quick replies where the channel has them). */
+    choices?: { title: string; payload: string }[] | null;
   }): Promise<OutboundMessage>;
   /** Many outbox rows in one statement (a broadcast); returns their ids in input order. */
   enqueueMany(rows: {

@@ -4,6 +4,7 @@ import type { ChatRepository } from "../../app/index.ts";
 import type { Db } from "../db.ts";
 import * as t from "../schema.ts";
 import { inOrg, one, oneInOrg } from "./scoped.ts";
+import { currentStatus } from "./tracking.ts";
 
 export function chatRepository(db: Db): ChatRepository {
   return {
@@ -107,7 +108,7 @@ export function chatRepository(db: Db): ChatRepository {
         .innerJoin(t.unitMemberships, and(eq(t.unitMemberships.unitId, t.assignments.unitId), eq(t.unitMemberships.orgId, orgId)))
         .innerJoin(t.persons, and(eq(t.persons.id, t.unitMemberships.personId), arrayContains(t.persons.roles, ["cadre"])))
         .innerJoin(t.identities, and(eq(t.identities.personId, t.persons.id), eq(t.identities.orgId, orgId), eq(t.identities.channel, channel)))
-        .where(inOrg(t.assignments, orgId, eq(t.assignments.unitId, unitId), eq(t.assignments.itemId, itemId), eq(t.assignments.status, "not_reported")))
+        .where(inOrg(t.assignments, orgId, eq(t.assignments.unitId, unitId), eq(t.assignments.itemId, itemId), sql`${currentStatus(sql`(now() at time zone 'Asia/Ho_Chi_Minh')::date`)} = 'not_reported'`))
         .orderBy(asc(t.persons.fullName), asc(t.identities.externalId));
     },
     async groupsOfUnit(orgId, unitId) {

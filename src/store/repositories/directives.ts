@@ -96,5 +96,8 @@ export function directiveRepository(db: Db): DirectiveRepository {
         "directives.setStatus",
       );
     },
+    async setShortName(orgId, id, shortName) {
+      return one(await db.update(t.directives).set({ shortName }).where(inOrg(t.directives, orgId, eq(t.directives.id, id))).returning(), "directives.setShortName");
+    },
   };
 }

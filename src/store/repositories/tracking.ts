@@ -1,18 +1,51 @@
 /** The tracked state: assignments, occurrences, reports, extensions, and the status board's rows. */
 import { and, asc, desc, eq, gt, inArray, isNull, lte, ne, or, type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import type { TrackingRepository } from "../../app/index.ts";
+import { localDay, type BoardRow } from "../../domain/index.ts";
 import type { Db } from "../db.ts";
 import * as t from "../schema.ts";
 import { inOrg, one, oneInOrg } from "./scoped.ts";
 
 /**
  * Assignments with their item, unit and (active) directive: the status board's rows, of one org
- * and narrowed by `conditions`.
+ * and narrowed by `conditions`. For a recurring item the row carries its current occurrence (the
+ * one whose period contains `today`, else the last begun) and shows that occurrence's status.
  */
-function boardQuery(db: Db, orgId: string, ...conditions: (SQL | undefined)[]) {
+function boardQuery(db: Db, orgId: string, today: string, ...conditions: (SQL | undefined)[]) {
+  const current = db
+    .select({
+      id: t.occurrences.id,
+      periodStart: t.occurrences.periodStart,
+      periodEnd: t.occurrences.periodEnd,
+      dueDate: t.occurrences.dueDate,
+      onDutyUnitId: t.occurrences.onDutyUnitId,
+      status: t.occurrences.status,
+      percent: t.occurrences.percent,
+      statusChangedAt: t.occurrences.statusChangedAt,
+      doneAt: t.occurrences.doneAt,
+    })
+    .from(t.occurrences)
+    .where(and(eq(t.occurrences.assignmentId, t.assignments.id), lte(t.occurrences.periodStart, today)))
+    .orderBy(desc(t.occurrences.periodStart))
+    .limit(1)
+    .as("current");
+  const duty = alias(t.units, "duty");
   return db
     .select({
       assignment: t.assignments,
+      current: {
+        id: current.id,
+        periodStart: current.periodStart,
+        periodEnd: current.periodEnd,
+        dueDate: current.dueDate,
+        onDutyUnitId: current.onDutyUnitId,
+        status: current.status,
+        percent: current.percent,
+        statusChangedAt: current.statusChangedAt,
+        doneAt: current.doneAt,
+      },
+      dutyName: duty.name,
       item: {
         id: t.items.id,
         ref: t.items.ref,
@@ -36,8 +69,37 @@ function boardQuery(db: Db, orgId: string, ...conditions: (SQL | undefined)[]) {
     .innerJoin(t.items, eq(t.items.id, t.assignments.itemId))
     .innerJoin(t.units, eq(t.units.id, t.assignments.unitId))
     .innerJoin(t.directives, eq(t.directives.id, t.items.directiveId))
+    .leftJoinLateral(current, sql`true`)
+    .leftJoin(duty, eq(duty.id, current.onDutyUnitId))
     .where(and(inOrg(t.assignments, orgId, ...conditions), eq(t.directives.status, "active")))
-    .orderBy(desc(t.directives.activatedAt), asc(t.items.position), asc(t.units.name));
+    .orderBy(desc(t.directives.activatedAt), asc(t.items.position), asc(t.units.name))
+    .then((rows) => rows.map(toBoardRow));
+}
+
+/** An assignment's status as readers see it: its current occurrence's for a recurring item (see boardQuery). */
+export function currentStatus(today: string | SQL): SQL {
+  return sql`coalesce((select o.status from ${t.occurrences} o where o.assignment_id = ${t.assignments.id} and o.period_start <= ${today}::date order by o.period_start desc limit 1), ${t.assignments.status})`;
+}
+
+/** An assignment's due day as readers see it (the current occurrence's for a recurring item). */
+function currentDue(today: string): SQL {
+  return sql`coalesce((select o.due_date from ${t.occurrences} o where o.assignment_id = ${t.assignments.id} and o.period_start <= ${today}::date order by o.period_start desc limit 1), ${t.assignments.dueDate})`;
+}
+
+type BoardQueryRow = {
+  assignment: typeof t.assignments.$inferSelect;
+  current: { id: string | null; periodStart: string | null; periodEnd: string | null; dueDate: string | null; onDutyUnitId: string | null; status: BoardRow["assignment"]["status"] | null; percent: number | null; statusChangedAt: Date | null; doneAt: Date | null } | null;
+  dutyName: string | null;
+} & Omit<BoardRow, "assignment" | "occurrence">;
+
+/** A recurring item's row shows its current occurrence; every other row, its assignment. */
+function toBoardRow({ assignment, current, dutyName, ...rest }: BoardQueryRow): BoardRow {
+  if (!current?.id || !current.status || !current.periodStart || !current.periodEnd || !current.dueDate) return { ...rest, assignment, occurrence: null };
+  return {
+    ...rest,
+    assignment: { ...assignment, status: current.status, percent: current.percent, dueDate: current.dueDate, doneAt: current.doneAt, statusChangedAt: current.statusChangedAt ?? assignment.statusChangedAt },
+    occurrence: { id: current.id, periodStart: current.periodStart, periodEnd: current.periodEnd, dueDate: current.dueDate, onDutyUnitId: current.onDutyUnitId, onDutyUnitName: dutyName },
+  };
 }
 
 export function trackingRepository(db: Db): TrackingRepository {
@@ -70,40 +132,28 @@ export function trackingRepository(db: Db): TrackingRepository {
           return { report: one(existing ? [existing] : [], "tracking.recordReport"), created: false };
         }
         // A report on one occurrence of a recurring item moves that occurrence, not the
-        // assignment as a whole.
-        if (input.occurrenceId) {
-          await tx
-            .update(t.occurrences)
-            .set({ status: input.status })
-            .where(inOrg(t.occurrences, input.orgId, eq(t.occurrences.id, input.occurrenceId)));
-        } else {
-          await tx
-            .update(t.assignments)
-            .set({
-              status: input.status,
-              // Done is 100%; otherwise a new percent wins, and an old one survives only while the
-              // work stays in progress.
-              percent:
-                input.status === "done"
-                  ? 100
-                  : (input.percent ??
-                    (input.status === "in_progress"
-                      ? sql`case when ${t.assignments.status} = 'in_progress' then ${t.assignments.percent} end`
-                      : null)),
-              statusChangedAt: input.reportedAt,
-              doneAt: input.status === "done" ? input.reportedAt : null,
-            })
-            .where(
-              inOrg(
-                t.assignments,
-                input.orgId,
-                eq(t.assignments.id, input.assignmentId),
-                // Reports apply by their own time: a late-arriving older message is kept in
-                // the history but does not overwrite a newer status.
-                or(isNull(t.assignments.statusChangedAt), lte(t.assignments.statusChangedAt, input.reportedAt)),
-              ),
-            );
-        }
+        // assignment as a whole. Both carry status, percent and the moments the same way.
+        const table = input.occurrenceId ? t.occurrences : t.assignments;
+        await tx
+          .update(table)
+          .set({
+            status: input.status,
+            // Done is 100%; otherwise a new percent wins, and an old one survives only while the
+            // work stays in progress.
+            percent: input.status === "done" ? 100 : (input.percent ?? (input.status === "in_progress" ? sql`case when ${table.status} = 'in_progress' then ${table.percent} end` : null)),
+            statusChangedAt: input.reportedAt,
+            doneAt: input.status === "done" ? input.reportedAt : null,
+          })
+          .where(
+            inOrg(
+              table,
+              input.orgId,
+              eq(table.id, input.occurrenceId ?? input.assignmentId),
+              // Reports apply by their own time: a late-arriving older message is kept in the
+              // history but does not overwrite a newer status.
+              or(isNull(table.statusChangedAt), lte(table.statusChangedAt, input.reportedAt)),
+            ),
+          );
         return { report, created: true };
       });
     },
@@ -145,8 +195,8 @@ export function trackingRepository(db: Db): TrackingRepository {
         .where(inOrg(t.occurrences, orgId, ne(t.occurrences.status, "done")))
         .orderBy(asc(t.occurrences.periodStart));
     },
-    async board(orgId) {
-      return boardQuery(db, orgId);
+    async board(orgId, today) {
+      return boardQuery(db, orgId, today ?? localDay(new Date()));
     },
     async dueBoardRows(orgId, now) {
       const from = new Date(now.getTime() - 3_600_000);
@@ -154,11 +204,11 @@ export function trackingRepository(db: Db): TrackingRepository {
         .select({ id: t.reminders.assignmentId })
         .from(t.reminders)
         .where(inOrg(t.reminders, orgId, inArray(t.reminders.status, ["pending", "queued"]), lte(t.reminders.plannedAt, now), gt(t.reminders.plannedAt, from)));
-      return boardQuery(db, orgId, inArray(t.assignments.id, due));
+      return boardQuery(db, orgId, localDay(now), inArray(t.assignments.id, due));
     },
-    async boardRows(orgId, assignmentIds) {
+    async boardRows(orgId, assignmentIds, today) {
       if (assignmentIds.length === 0) return [];
-      return boardQuery(db, orgId, sql`${t.assignments.id} = any(${sql.param(assignmentIds)}::uuid[])`);
+      return boardQuery(db, orgId, today ?? localDay(new Date()), sql`${t.assignments.id} = any(${sql.param(assignmentIds)}::uuid[])`);
     },
     async pendingExtensions(orgId) {
       return db
@@ -236,16 +286,16 @@ export function trackingRepository(db: Db): TrackingRepository {
         .where(inOrg(t.reports, orgId, eq(t.items.directiveId, directiveId)))
         .orderBy(asc(t.reports.reportedAt), asc(t.reports.createdAt));
     },
-    async directiveBoard(orgId, directiveId) {
-      return boardQuery(db, orgId, eq(t.items.directiveId, directiveId));
+    async directiveBoard(orgId, directiveId, today) {
+      return boardQuery(db, orgId, today ?? localDay(new Date()), eq(t.items.directiveId, directiveId));
     },
     async progressByDirective(orgId, today) {
       return db
         .select({
           directiveId: t.items.directiveId,
           total: sql<number>`count(*)::int`,
-          done: sql<number>`(count(*) filter (where ${t.assignments.status} = 'done'))::int`,
-          overdue: sql<number>`(count(*) filter (where ${t.assignments.status} <> 'done' and ${t.assignments.dueDate} < ${today}::date))::int`,
+          done: sql<number>`(count(*) filter (where ${currentStatus(today)} = 'done'))::int`,
+          overdue: sql<number>`(count(*) filter (where ${currentStatus(today)} <> 'done' and ${currentDue(today)} < ${today}::date))::int`,
         })
         .from(t.assignments)
         .innerJoin(t.items, eq(t.items.id, t.assignments.itemId))

@@ -41,7 +41,7 @@ describe("Messenger webhook", () => {
     orgId = (await store.orgs.create({ slug: "fb-ward", name: "Phường Messenger" })).id;
     const intake = createIntake({ store, clock: new FakeClock("2020-06-06T01:00:00Z") });
     const { directive } = await intake.importDirective({ orgId, text: SEED, actor: "test" });
-    await intake.activate(orgId, directive.id, "test");
+    await intake.activate(orgId, directive.id, "test", { confirm: "all" });
     conversation = createConversation({ store, clock, messengerPage: "phuongdemo", dispatch: rig.dispatch });
     graph = await startFakeGraph();
     const delivery = createDelivery({ store, clock, gateways: { messenger: messengerGateway({ graph: { baseUrl: graph.baseUrl, pageToken: "PAGE-TOKEN" } }) }, dispatch: rig.dispatch });

@@ -51,7 +51,7 @@ describe("Zalo Bot webhook", () => {
     orgId = (await store.orgs.create({ slug: "zb-ward", name: "Phường Zalo Bot" })).id;
     const intake = createIntake({ store, clock: new FakeClock("2020-06-06T01:00:00Z") });
     const { directive } = await intake.importDirective({ orgId, text: SEED, actor: "test" });
-    await intake.activate(orgId, directive.id, "test");
+    await intake.activate(orgId, directive.id, "test", { confirm: "all" });
     conversation = createConversation({ store, clock, dispatch: rig.dispatch });
     bot = await startFakeZaloBot(TOKEN);
     const delivery = createDelivery({ store, clock, gateways: { zalo_bot: zaloBotGateway({ bot: { baseUrl: bot.baseUrl, token: TOKEN } }) }, dispatch: rig.dispatch });
@@ -201,7 +201,7 @@ describe("Zalo Bot webhook", () => {
     const row = (await store.tracking.board(orgId)).find((r) => r.item.ref === "6.2" && r.unit.id === unit?.id);
     expect(row?.assignment.status).toBe("not_reported");
     expect((await post(textUpdate({ messageId: "report-1", chatId: chat, text: "bc 6.2 đang làm 60% ạ" }))).statusCode).toBe(200);
-    expect((await sendsTo(chat, 2))[1]).toMatch(/Đã ghi nhận: Hội Liên hiệp Phụ nữ · NV 6\.2[\s\S]*đang thực hiện 60%/);
+    expect((await sendsTo(chat, 2))[1]).toMatch(/Đã ghi nhận báo cáo của đồng chí: Hội Liên hiệp Phụ nữ · NV 6\.2[\s\S]*đang thực hiện 60%/);
     const after = await store.tracking.assignment(orgId, row?.assignment.id ?? "");
     expect(after).toMatchObject({ status: "in_progress", percent: 60 });
     const reports = await store.tracking.reports(orgId, row?.assignment.id ?? "");

@@ -16,7 +16,7 @@ export const decide = command({
     const { store, clock, broadcasts } = ctx.deps;
     const orgId = ctx.msg.orgId;
     const approve = it.decision !== "reject";
-    const board = await store.tracking.board(orgId);
+    const board = await store.tracking.board(orgId, ctx.today);
     const pending = (await store.tracking.pendingExtensions(orgId))
       .map((e) => ({ e, row: board.find((r) => r.assignment.id === e.assignmentId) }))
       .filter((x) => x.row && (!it.item || fold(x.row.item.ref) === fold(it.item)));

@@ -1,14 +1,36 @@
 import type { Person } from "../../../domain/index.ts";
-import { allowed, command } from "../command.ts";
+import { allowed, command, helpLines } from "../command.ts";
 import { say, type CommandInfo } from "../context.ts";
 
-/** The help text, made from the command table: each command's lines for those who may use it. */
-export function helpText(person: Person | null, commands: readonly CommandInfo[]): string[] {
+/** Who reads the help, who speaks, and the day it is shown on (dated examples need it). */
+export interface HelpVoice {
+  /** The local day (YYYY-MM-DD); without it, examples carry no date. */
+  today?: string;
+  /** How the reader is addressed: "đồng chí" by default (org setting per role). */
+  you?: string;
+  /** Who speaks: the org's office, "Văn phòng Đảng ủy" by default. */
+  office?: string;
+}
+
+/**
+ * The help text, made from the command table: each command's lines for those who may use it,
+ * in the office's voice.
+ *
+ * @example
+ * helpText(person, COMMANDS, { today: "2026-03-11", you: "đồng chí", office: "Văn phòng Đảng ủy" })
+ * // ["Văn phòng Đảng ủy kính chào đồng chí Nguyễn Văn A. Các lệnh đồng chí có thể dùng:", "• /nhiemvu — việc của tôi", …]
+ */
+export function helpText(person: Person | null, commands: readonly CommandInfo[], voice: HelpVoice = {}): string[] {
+  const you = voice.you ?? "đồng chí";
+  const office = voice.office ?? "Văn phòng Đảng ủy";
   if (!person) {
-    return ["Chào bạn! Đây là trợ lý đôn đốc nhiệm vụ của Đảng ủy.", "Để bắt đầu, đề nghị nhắn: /dangky <mã> (mã 12 số do Văn phòng cấp)."];
+    return [
+      `${office} kính chào ${you}. Đây là kênh theo dõi, đôn đốc thực hiện nhiệm vụ của Đảng ủy.`,
+      `Để bắt đầu, đề nghị ${you} nhắn: /dangky <mã> (mã 12 số do ${office} cấp).`,
+    ];
   }
-  const lines = [`Chào ${person.fullName}! Các lệnh bạn dùng được:`];
-  for (const cmd of commands) if (cmd.roles !== "anyone" && allowed(cmd, person.roles)) lines.push(...cmd.help);
+  const lines = [`${office} kính chào ${you} ${person.fullName}. Các lệnh ${you} có thể dùng:`];
+  for (const cmd of commands) if (cmd.roles !== "anyone" && allowed(cmd, person.roles)) lines.push(...helpLines(cmd, voice.today ?? null));
   lines.push("Có thể gõ không dấu, không cần dấu /.");
   return lines;
 }
@@ -18,5 +40,5 @@ export const help = command({
   intents: ["help"],
   roles: "anyone",
   help: [],
-  run: (ctx) => say(ctx, helpText(ctx.person, ctx.commands)),
+  run: (ctx) => say(ctx, helpText(ctx.person, ctx.commands, { today: ctx.today, you: ctx.you, office: ctx.office })),
 });

@@ -1,9 +1,10 @@
 import { command } from "../command.ts";
 import { say } from "../context.ts";
 import { rowLine } from "../replies.ts";
+import { unreportedSummary } from "../summaries.ts";
 import { scope } from "./queries.ts";
 
-/** `/chuabaocao [6]`: who has not reported. */
+/** `/chuabaocao [6]` ("ai chưa báo cáo nv 6"): the units that have not reported, grouped, oldest first. */
 export const unreported = command({
   name: "unreported",
   intents: ["unreported"],
@@ -12,9 +13,10 @@ export const unreported = command({
   async run(ctx, it) {
     const found = await scope(ctx, it);
     if (!found) return;
+    const what = [found.item ? ` NV ${found.item}` : "", found.directive ? ` (${found.directive})` : ""].join("");
+    if (!found.details) return say(ctx, unreportedSummary(found.rows, ctx.today, what));
     const silent = found.rows.filter((r) => r.assignment.status === "not_reported");
-    if (silent.length === 0) return say(ctx, it.item ? `Tất cả đơn vị đã báo cáo NV ${it.item}.` : "Tất cả đơn vị đã báo cáo.");
-    const units = new Set(silent.map((r) => r.unit.name));
-    return say(ctx, [`${units.size} đơn vị chưa báo cáo (${silent.length} lượt):`, ...silent.map((r) => rowLine(r, ctx.today))]);
+    if (silent.length === 0) return say(ctx, `Tất cả đơn vị đã báo cáo${what}.`);
+    return say(ctx, [`Chưa báo cáo${what}: ${silent.length} việc:`, ...silent.map((r) => rowLine(r, ctx.today))]);
   },
 });

@@ -20,6 +20,8 @@ const ACTION_VI: Record<string, string> = {
   "item.added": "Thêm nhiệm vụ",
   "item.removed": "Xoá nhiệm vụ",
   "report.recorded": "Báo cáo nhiệm vụ",
+  "reminders.stopped": "Dừng nhắc tự động (hạn đã quá lâu)",
+  "directive.renamed": "Đổi tên ngắn văn bản, nhãn nhiệm vụ",
   "extension.requested": "Xin gia hạn",
   "extension.approved": "Duyệt gia hạn",
   "extension.rejected": "Không duyệt gia hạn",

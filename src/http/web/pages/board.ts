@@ -9,7 +9,7 @@ import { viDate } from "../../../domain/index.ts";
 import { boardXlsx, directiveName, reportDocx } from "../../../files/index.ts";
 import type { PageDeps } from "../deps.ts";
 import { html, page, raw, userOf, type Html, type WebModule } from "../index.ts";
-import { boardViewsOf, isId, notFound, viMoment } from "./directives.ts";
+import { activatedFlash, boardViewsOf, isId, notFound, viMoment } from "./directives.ts";
 
 const BOARD_CSS = raw(`<style>
 ${CELL_CLASSES.map((c) => `.c-${c}{background:${CELL_COLOURS[c].fill};color:${CELL_COLOURS[c].text}}`).join("\n")}
@@ -116,7 +116,7 @@ export function boardPages(deps: PageDeps): WebModule {
       return page(request, reply, {
         title: `Bảng theo dõi: ${name}`,
         active: "directives",
-        ...(query.ok === "activated" ? { flash: { ok: "Đã bắt đầu theo dõi. Các đơn vị sẽ được giao việc và nhắc hạn qua tin nhắn." } } : {}),
+        ...(query.ok === "activated" ? { flash: { ok: activatedFlash(query) } } : {}),
         body: html`${BOARD_CSS}<p><a href="/directives">← Danh sách văn bản</a></p>
 <h1>Bảng theo dõi: ${name}</h1>
 ${view.directive.title ? html`<p class="muted">${view.directive.title}</p>` : ""}

@@ -4,7 +4,17 @@
  * could not resolve highlighted) that ends in activation.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { createBoardView, directiveTitle, IntakeError, type BoardViews, type ItemEdit } from "../../../app/index.ts";
+import {
+  ACTIVATION_WARNING_LABEL,
+  createBoardView,
+  directiveTitle,
+  IntakeError,
+  isActivationWarningKind,
+  type ActivationWarning,
+  type ActivationWarningKind,
+  type BoardViews,
+  type ItemEdit,
+} from "../../../app/index.ts";
 import type { Directive, Item, ItemAssignee } from "../../../domain/index.ts";
 import { localIso, viDate } from "../../../domain/index.ts";
 import { DirectiveFileError, directiveName, readDirectiveBuffer } from "../../../files/index.ts";
@@ -44,6 +54,8 @@ const REVIEW_CSS = raw(`<style>
 .item .row{display:flex;flex-wrap:wrap;gap:.5rem}.item .row>label{flex:1 1 10rem}
 .item.warn{border-color:#e0b040}.note{color:#7f4f00;margin:.2rem 0;font-size:.92em}.item h3{font-size:1rem;margin:0 0 .3rem}
 .actions{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}
+.activate h2{font-size:1.05rem;margin:0 0 .4rem}.activate ul{margin:0 0 .6rem;padding-left:1.2rem}.activate li{margin:.4rem 0}
+.activate li label{display:block;margin:.2rem 0;font-weight:600}
 </style>`);
 
 const FLASH_OK: Record<string, string> = {
@@ -65,6 +77,41 @@ export function itemWarnings(item: Item, items: Item[]): string[] {
     notes.push(`Không xác định được ngày hạn từ “${d.text}”: hãy chọn ngày hạn.`);
   }
   return notes;
+}
+
+/** The kinds ticked on the activate form (one checkbox `confirm` per kind; unknown values ignored). */
+export function confirmedKinds(body: Record<string, unknown>): ActivationWarningKind[] {
+  const raw = body.confirm;
+  const values = Array.isArray(raw) ? raw : [raw];
+  return [...new Set(values.filter(isActivationWarningKind))];
+}
+
+const count = (value: unknown): number | null => (typeof value === "string" && /^\d{1,6}$/.test(value) ? Number(value) : null);
+
+/**
+ * The board's line after activation, from `?ok=activated&reached=R&of=N` (the activation's reach):
+ * who will be reminded, never "every unit" when some cannot be reached.
+ */
+export function activatedFlash(query: unknown): string | undefined {
+  const q = (query ?? {}) as Record<string, unknown>;
+  if (q.ok !== "activated") return undefined;
+  const reached = count(q.reached);
+  const of = count(q.of);
+  if (reached === null || of === null || reached > of) return "Đã bắt đầu theo dõi.";
+  if (of === 0) return "Đã bắt đầu theo dõi. Không có đơn vị nào cần nhắc hạn.";
+  if (reached === of) return `Đã bắt đầu theo dõi. ${of === 1 ? "Đơn vị được giao việc" : `Cả ${of} đơn vị`} sẽ được nhắc hạn qua tin nhắn.`;
+  return `Đã bắt đầu theo dõi. ${reached}/${of} đơn vị sẽ được nhắc hạn qua tin nhắn; ${of - reached} đơn vị chưa liên lạc được sẽ chưa nhận được tin nhắc cho đến khi có cán bộ liên kết tài khoản (trang Cán bộ) hoặc gắn nhóm Zalo (trang Nhóm Zalo).`;
+}
+
+/** The warnings of a draft before its activate button; a checkbox per kind for office. */
+function activationWarningList(warnings: ActivationWarning[], office: boolean, confirmed: readonly ActivationWarningKind[]): Html {
+  if (warnings.length === 0) return html``;
+  return html`<h2>Cần xác nhận trước khi bắt đầu theo dõi</h2>
+<ul class="warnings">${warnings.map(
+    (w) => html`<li data-warning="${w.kind}"><span class="note">⚠ ${w.message}</span>${office
+      ? html`<label><input type="checkbox" name="confirm" value="${w.kind}"${confirmed.includes(w.kind) ? raw(" checked") : ""}> Xác nhận vẫn bắt đầu theo dõi dù ${ACTIVATION_WARNING_LABEL[w.kind]}</label>`
+      : ""}</li>`,
+  )}</ul>`;
 }
 
 const names = (assignees: ItemAssignee[], role: "lead" | "support") =>
@@ -146,13 +193,14 @@ ${office
     request: FastifyRequest,
     reply: FastifyReply,
     directiveId: string,
-    input: { ok?: string; err?: string; status?: number; draft?: { ref: string; text: string } } = {},
+    input: { ok?: string; err?: string; status?: number; draft?: { ref: string; text: string }; confirmed?: readonly ActivationWarningKind[] } = {},
   ) {
     const user = userOf(request);
     const found = await deps.store.directives.get(user.org.id, directiveId);
     if (!found) return notFound(request, reply);
     const { directive, items } = found;
     if (directive.status !== "draft") return reply.redirect(`/directives/${directive.id}/board`, 303);
+    const warnings = await deps.intake.activationWarnings(user.org.id, directive.id);
     const office = isOffice(user);
     const base = `/directives/${directive.id}`;
     const warned = items.filter((i) => itemWarnings(i, items).length > 0).length;
@@ -168,10 +216,12 @@ ${office
 ${title || directive.sourceName ? html`<p class="muted">${title ?? ""}${title && directive.sourceName ? " · " : ""}${directive.sourceName ? `tệp ${directive.sourceName}` : ""}</p>` : ""}
 <p>${items.length} nhiệm vụ${warned > 0 ? html` · <strong class="warn">${warned} nhiệm vụ cần kiểm tra</strong> (tô vàng)` : html` · hệ thống đã nhận ra đủ đơn vị và thời hạn`}.</p>
 ${office
-  ? html`<form class="card actions" method="post" action="${base}/activate">${csrfField(csrf)}
-<button type="submit">Bắt đầu theo dõi</button>
-<span class="muted">Sau khi bắt đầu, hệ thống giao việc cho các đơn vị và nhắc hạn qua Zalo/Messenger; danh sách nhiệm vụ không sửa được nữa.</span></form>`
-  : html`<p class="muted">Lãnh đạo xem bản nháp; việc sửa và kích hoạt do văn phòng thực hiện.</p>`}
+  ? html`<form class="card activate" method="post" action="${base}/activate" id="activate">${csrfField(csrf)}
+${activationWarningList(warnings, true, input.confirmed ?? [])}
+<p class="actions" style="margin:0"><button type="submit">Bắt đầu theo dõi</button>
+<span class="muted">Sau khi bắt đầu, hệ thống giao việc cho các đơn vị và nhắc hạn qua Zalo/Messenger những đơn vị đã có cán bộ liên kết tài khoản hoặc đã gắn nhóm Zalo; danh sách nhiệm vụ không sửa được nữa.</span></p></form>`
+  : html`${warnings.length > 0 ? html`<div class="card activate">${activationWarningList(warnings, false, [])}</div>` : ""}
+<p class="muted">Lãnh đạo xem bản nháp; việc sửa và kích hoạt do văn phòng thực hiện.</p>`}
 <div class="review">
 <section class="source card" aria-label="Văn bản gốc"><h2 style="font-size:1.05rem;margin-top:0">Văn bản gốc</h2><pre>${directive.sourceText}</pre></section>
 <section aria-label="Nhiệm vụ">
@@ -360,13 +410,22 @@ ${directives.length === 0
       const { id } = request.params as { id: string };
       if (!isId(id)) return notFound(request, reply);
       const user = userOf(request);
+      const confirm = confirmedKinds((request.body ?? {}) as Record<string, unknown>);
+      let reach;
       try {
-        await deps.intake.activate(user.org.id, id, `person:${user.person.id}`);
+        ({ reach } = await deps.intake.activate(user.org.id, id, `person:${user.person.id}`, { confirm }));
       } catch (err) {
         if (err instanceof IntakeError && err.code === "not_draft") return reply.redirect(`/directives/${id}/board`, 303);
+        if (err instanceof IntakeError && err.code === "needs_confirmation") {
+          // The details are listed above the button; the message says which boxes are missing.
+          const labels = err.unconfirmed.map((k) => ACTIVATION_WARNING_LABEL[k]);
+          const which = labels.length > 1 ? `${labels.slice(0, -1).join(", ")} và ${labels[labels.length - 1]}` : (labels[0] ?? "");
+          const message = `Chưa kích hoạt: đồng chí cần xác nhận đã biết ${which}. Hãy đánh dấu ô xác nhận ở phần “Cần xác nhận trước khi bắt đầu theo dõi” rồi bấm “Bắt đầu theo dõi” lại.`;
+          return reviewPage(request, reply, id, { err: message, status: err.status, confirmed: confirm });
+        }
         return refusedOnReview(request, reply, id, err);
       }
-      return reply.redirect(`/directives/${id}/board?ok=activated`, 303);
+      return reply.redirect(`/directives/${id}/board?ok=activated&reached=${reach.reachable}&of=${reach.units}`, 303);
     });
   };
 }
