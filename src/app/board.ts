@@ -5,7 +5,7 @@
  * the web pages and the exports (src/files/exports.ts) only lay them out.
  */
 import type { AssignmentStatus, BoardRow, DirectiveStatus, Item, ItemDeadline } from "../domain/index.ts";
-import { statusText, timing, timingText } from "../domain/index.ts";
+import { directiveName as shortNameOf, statusText, timing, timingText } from "../domain/index.ts";
 import { fold } from "../domain/index.ts";
 import { localDay, viDate } from "../domain/index.ts";
 import type { Clock, LatestReport, Store } from "./ports/index.ts";
@@ -99,6 +99,8 @@ export interface DirectiveHeader {
   issuedDate: string | null;
   issuer: string | null;
   status: DirectiveStatus;
+  /** What chat calls it: "TB 05/6". */
+  shortName: string;
   /** The subject line of the text ("KẾT LUẬN CỦA BAN THƯỜNG VỤ …", "V/v …"), when one is found. */
   title?: string;
 }
@@ -255,9 +257,9 @@ export function directiveTitle(sourceText: string): string | undefined {
   return line ? line.replace(/\s+/g, " ") : undefined;
 }
 
-function header(d: { id: string; number: string | null; docType: string | null; issuedDate: string | null; issuer: string | null; status: DirectiveStatus; sourceText: string }): DirectiveHeader {
+function header(d: { id: string; number: string | null; docType: string | null; issuedDate: string | null; issuer: string | null; status: DirectiveStatus; sourceText: string; shortName: string | null }): DirectiveHeader {
   const title = directiveTitle(d.sourceText);
-  return { id: d.id, number: d.number, docType: d.docType, issuedDate: d.issuedDate, issuer: d.issuer, status: d.status, ...(title ? { title } : {}) };
+  return { id: d.id, number: d.number, docType: d.docType, issuedDate: d.issuedDate, issuer: d.issuer, status: d.status, shortName: shortNameOf(d), ...(title ? { title } : {}) };
 }
 
 /** The store slices createBoardView uses. */

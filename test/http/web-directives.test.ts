@@ -453,6 +453,8 @@ describe("web: directives and the status board", () => {
     it("colours each cell by its class, with a legend, counts and the last report escaped on hover and tap", async () => {
       const res = await office.get(`/directives/${directiveId}/board`);
       expect(res.statusCode).toBe(200);
+      // Named as chat names it, so the office and the leaders speak of the same "TB 05/6".
+      expect(res.body).toContain("<h1>Bảng theo dõi TB 05/6: Thông báo kết luận ngày 05/06/2020");
       const one = cell(res.body, "1", CCB);
       expect(one?.[1]).toBe("in_progress");
       expect(one?.[2]).toBe("in_progress");

@@ -114,11 +114,11 @@ export function boardPages(deps: PageDeps): WebModule {
       const scopedTotal = CELL_CLASSES.reduce((n, c) => n + view.counts[c], 0);
       const name = directiveName(view.directive);
       return page(request, reply, {
-        title: `Bảng theo dõi: ${name}`,
+        title: `Bảng theo dõi ${view.directive.shortName}: ${name}`,
         active: "directives",
         ...(query.ok === "activated" ? { flash: { ok: activatedFlash(query) } } : {}),
         body: html`${BOARD_CSS}<p><a href="/directives">← Danh sách văn bản</a></p>
-<h1>Bảng theo dõi: ${name}</h1>
+<h1>Bảng theo dõi ${view.directive.shortName}: ${name}</h1>
 ${view.directive.title ? html`<p class="muted">${view.directive.title}</p>` : ""}
 ${progressLine(view.progress, done, scopedTotal)}
 <div class="exports"><a class="button" href="${base}/board.xlsx" download>Tải bảng (Excel)</a>
