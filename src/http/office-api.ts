@@ -83,6 +83,7 @@ const broadcastSchema = z
         people: z.array(z.uuid()).max(5_000).optional(),
         groups: z.array(z.uuid()).max(1_000).optional(),
         notReportedOn: z.string().trim().min(1).max(20).optional(),
+        notReportedIn: z.uuid().optional(),
         everyone: z.boolean().optional(),
       })
       .strict()

@@ -101,6 +101,10 @@ describe("broadcasts and settings API", () => {
     expect(res.statusCode).toBe(201);
     // Of 6.2's units, only Hội CCB has linked cadres.
     expect(res.json()).toMatchObject({ recipients: 2 });
+    // Narrowed to one directive: another directive's 6.2 is not this one's.
+    const elsewhere = await post({ kind: "remind", targets: { notReportedOn: "6.2", notReportedIn: "00000000-0000-4000-8000-000000000000" } });
+    expect(elsewhere.statusCode).toBe(422);
+    expect(elsewhere.json()).toMatchObject({ message: 'Không tìm thấy: nhiệm vụ "6.2".' });
   });
 
   it.each([
