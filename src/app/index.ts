@@ -53,3 +53,5 @@ export { createInbox } from "./inbox.ts";
 export type { Inbox, RepliesState } from "./inbox.ts";
 export { createDirectory, DirectoryError } from "./directory.ts";
 export type { Directory } from "./directory.ts";
+export { computeKpis, createKpiView } from "./kpis.ts";
+export type { DirectiveKpis, KpiInput, Kpis, KpiTally, KpiView, UnitKpis, WeekKpis } from "./kpis.ts";

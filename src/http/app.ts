@@ -4,7 +4,7 @@ import type { FastifyBaseLogger } from "fastify";
 import type { HealthProbe } from "../app/index.ts";
 import { healthRoutes } from "./health.ts";
 import { officeApi, type OfficeApiDeps } from "./office-api.ts";
-import { webPages, type WebDeps } from "./web/index.ts";
+import { errorPage, isPagePath, webPages, type WebDeps } from "./web/index.ts";
 
 export interface AppDeps {
   /** pino logger (or `false` in tests for silence). */
@@ -72,17 +72,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     if (status >= 500) {
       request.log.error({ err: error }, "request failed");
-      // 5xx bodies never carry internals.
+      // 5xx bodies never carry internals; a browser page gets the error page.
+      if (deps.web && isPagePath(request.url)) return errorPage(null, request, reply, status);
       return reply.code(status).send({ error: "internal_error", message: "Lỗi hệ thống, vui lòng thử lại sau." });
     }
     return reply.code(status).send({ error: "bad_request", message: error.message });
   });
 
+  // The API, webhooks and the health probe answer in JSON; with the office pages served, any other path is a page.
   app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({
-      error: "not_found",
-      message: `Không tìm thấy ${request.method} ${request.url}.`,
-    }),
+    deps.web && isPagePath(request.url)
+      ? errorPage(deps.web.auth, request, reply, 404)
+      : reply.code(404).send({
+          error: "not_found",
+          message: `Không tìm thấy ${request.method} ${request.url}.`,
+        }),
   );
 
   await app.register(healthRoutes(deps.probes));

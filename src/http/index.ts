@@ -8,4 +8,5 @@ export { boardPages } from "./web/pages/board.ts";
 export { broadcastPages } from "./web/pages/broadcasts.ts";
 export { directivePages } from "./web/pages/directives.ts";
 export { groupPages } from "./web/pages/groups.ts";
+export { overviewPages } from "./web/pages/overview.ts";
 export { peoplePages } from "./web/pages/people.ts";

@@ -93,10 +93,10 @@ describe("office pages in a browser", () => {
 
     // Fix one deadline: item 6.2 moves to 15/07/2020.
     const item = page.locator('form:has(input[name="ref"][value="6.2"])');
-    await item.locator('input[name="dueDate"]').fill("2020-07-15");
+    await item.locator('input[name="dueDate"]').fill("15/07/2020");
     await Promise.all([page.waitForLoadState("load"), item.locator('button:has-text("Lưu")').click()]);
     await page.goto(reviewUrl);
-    await expect.poll(() => page.locator('form:has(input[name="ref"][value="6.2"]) input[name="dueDate"]').inputValue()).toBe("2020-07-15");
+    await expect.poll(() => page.locator('form:has(input[name="ref"][value="6.2"]) input[name="dueDate"]').inputValue()).toBe("15/07/2020");
 
     // Activate: refused until the warnings listed before the button are confirmed, then the board opens.
     await Promise.all([page.waitForLoadState("load"), page.click('button:has-text("Bắt đầu theo dõi")')]);

@@ -78,7 +78,7 @@ describe("web sign-in", () => {
   it("never redirects outside the site after signing in", async () => {
     const browser = new WebClient(app);
     const res = await browser.post("/login", { login: "vanphong", password: PASSWORD, next: "//evil.example/x" }, { csrfFrom: "/login" });
-    expect(res.headers.location).toBe("/directives");
+    expect(res.headers.location).toBe("/overview");
   });
 
   it("refuses a wrong password and an unknown login with the same Vietnamese message", async () => {

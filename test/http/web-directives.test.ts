@@ -239,7 +239,9 @@ describe("web: directives and the status board", () => {
     expect(review.body).toContain(`action="/directives/${directiveId}/activate"`);
     expect(review.body).toContain("Bắt đầu theo dõi");
     expect(review.body).toContain("Thêm nhiệm vụ");
-    expect(review.body).toContain('type="date" name="dueDate" value="2020-06-30"');
+    // Dates are typed dd/mm/yyyy whatever the browser's language: no <input type="date">.
+    expect(review.body).toMatch(/<input type="text" name="dueDate" value="30\/06\/2020" inputmode="numeric" pattern="[^"]+" placeholder="dd\/mm\/yyyy"/);
+    expect(review.body).not.toContain('type="date"');
     // Item 9.1 names an official, not a unit: highlighted with why.
     const row = /<div class="card item warn"[^>]*data-ref="9.1">[\s\S]*?<\/form>/.exec(review.body)?.[0] ?? "";
     expect(row).not.toBe("");
@@ -287,7 +289,23 @@ describe("web: directives and the status board", () => {
     expect(after?.dueDate).toBe("2020-07-15");
     const review = await office.get(`/directives/${directiveId}/review?ok=saved`);
     expect(review.body).toContain("Đã lưu nhiệm vụ.");
-    expect(review.body).toContain('type="date" name="dueDate" value="2020-07-15"');
+    expect(review.body).toContain('name="dueDate" value="15/07/2020"');
+
+    // Typed the Vietnamese way, d/m/yyyy too.
+    const typed = await office.post(`/directives/${directiveId}/items/${item!.id}`, { ref: "6.1", dueDate: "4/9/2020" });
+    expect(typed.statusCode).toBe(303);
+    expect((await store.directives.get(orgId, directiveId))?.items.find((i) => i.id === item!.id)?.dueDate).toBe("2020-09-04");
+    await office.post(`/directives/${directiveId}/items/${item!.id}`, { ref: "6.1", dueDate: "15/07/2020" });
+    expect((await store.directives.get(orgId, directiveId))?.items.find((i) => i.id === item!.id)?.dueDate).toBe("2020-07-15");
+
+    // A date that does not exist is refused in Vietnamese and nothing changes.
+    for (const wrong of ["31/02/2020", "2020/07/15", "15.07"]) {
+      const refused = await office.post(`/directives/${directiveId}/items/${item!.id}`, { ref: "6.1", dueDate: wrong });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.body).toContain(`Ngày hạn “${wrong}” không hợp lệ. Đề nghị nhập theo dạng ngày/tháng/năm`);
+      expect(refused.body).toContain("Văn bản gốc");
+    }
+    expect((await store.directives.get(orgId, directiveId))?.items.find((i) => i.id === item!.id)?.dueDate).toBe("2020-07-15");
 
     // A phrase it cannot read is refused in Vietnamese, on the review page.
     const bad = await office.post(`/directives/${directiveId}/items/${item!.id}`, { ref: "6.1", deadline: "khi nào xong thì thôi" });
@@ -304,6 +322,12 @@ describe("web: directives and the status board", () => {
     const review = await office.get(`/directives/${directiveId}/review`);
     expect(review.body).toContain("Tổng kết &lt;b&gt;phong trào&lt;/b&gt;");
     expect(review.body).toContain(`formaction="/directives/${directiveId}/items/${item!.id}/delete"`);
+    const badDay = await office.post(`/directives/${directiveId}/items`, { ref: "11", text: "Việc có ngày sai", dueDate: "30/13/2020" });
+    expect(badDay.statusCode).toBe(400);
+    expect(badDay.body).toContain("Ngày hạn “30/13/2020” không hợp lệ.");
+    expect(badDay.body).toContain('name="dueDate" value="30/13/2020"');
+    expect(badDay.body).toContain("Việc có ngày sai");
+    expect((await store.directives.get(orgId, directiveId))?.items.some((i) => i.ref === "11")).toBe(false);
     const dup = await office.post(`/directives/${directiveId}/items`, { ref: "10", text: "Trùng số" });
     expect(dup.statusCode).toBe(409);
     expect(dup.body).toContain("Đã có nhiệm vụ số 10");
@@ -408,6 +432,23 @@ describe("web: directives and the status board", () => {
     expect(res.body).toContain("Nháp, chờ duyệt");
   });
 
+  it("names each directive by its short name and subject, never “(chưa có số)”, as cards on a phone", async () => {
+    const res = await office.get("/directives");
+    expect(res.body).not.toContain("chưa có số");
+    const row = new RegExp(`<tr data-directive="${directiveId}" data-status="active">([\\s\\S]*?)</tr>`).exec(res.body)?.[1] ?? "";
+    expect(row).toContain("<strong>TB 05/6</strong>");
+    expect(text(row)).toContain("KẾT LUẬN CỦA BAN THƯỜNG VỤ ĐẢNG ỦY");
+    expect(text(row)).toMatch(/Thông báo[^<]* ngày 05\/06\/2020/);
+    expect(row).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+    // The progress text is whole (never cut), and under 640 px each row is a card: no sideways scroll.
+    expect(text(row)).toMatch(/\d+\/\d+ việc hoàn thành/);
+    expect(res.body).toContain('<table class="dlist">');
+    expect(res.body).toMatch(/@media \(max-width:640px\)\{\.dlist,\.dlist tbody,\.dlist tr,\.dlist td\{display:block;width:100%\}\.dlist thead\{display:none\}/);
+    expect(res.body).not.toContain('<div class="scroll"><table class="dlist">');
+    // Every imported directive has a name, the Word one too.
+    for (const m of res.body.matchAll(/<td class="dname"><a href="[^"]+"><strong>([^<]*)<\/strong>/g)) expect(m[1]?.trim()).not.toBe("");
+  });
+
   it("answers 404 for an unknown or malformed directive id", async () => {
     expect((await office.get("/directives/00000000-0000-4000-8000-000000000000/review")).statusCode).toBe(404);
     expect((await office.get("/directives/not-an-id/review")).statusCode).toBe(404);
@@ -506,6 +547,32 @@ describe("web: directives and the status board", () => {
       const junk = await office.get(`/directives/${directiveId}/board?unit=x&status=%3Cb%3E`);
       expect(junk.statusCode).toBe(200);
       expect(cell(junk.body, "6.1", DOAN)).not.toBeNull();
+    });
+
+    it("lays the board out for every screen: short unit names over compact cells, and cards for a phone", async () => {
+      const res = await office.get(`/directives/${directiveId}/board`);
+      // The header abbreviates, the full name on hover.
+      expect(res.body).toContain(`<a href="/units/${ccbId}" title="${CCB}"><abbr title="${CCB}">Hội CCB</abbr></a>`);
+      expect(res.body).toContain(`<abbr title="${DOAN}">Đoàn TN</abbr>`);
+      // A matrix cell: a chip and the short timing; the full label stays on hover.
+      expect(res.body).toContain('<summary><span class="chip">Đang làm 80%</span><span class="when">còn 181 ngày</span></summary>');
+      expect(cell(res.body, "1", CCB)?.[3]).toContain("Đang thực hiện 80% · hạn 31/12/2020 (còn 181 ngày)");
+      // The phone's cards: one per unit of the board (the default), each line the status in full.
+      const units = [...res.body.matchAll(/data-card="unit" data-card-unit="([^"]+)"/g)].map((m) => m[1]);
+      const columns = [...res.body.matchAll(/<th scope="col" class="unit"><a href="\/units\/[^"]+" title="([^"]+)"/g)].map((m) => m[1]);
+      expect(columns.length).toBeGreaterThan(3);
+      expect(units).toEqual(columns);
+      expect(res.body).toContain(`data-entry="6.1|${DOAN}" data-status="done_on_time"`);
+      expect(res.body).not.toContain('data-card="item"');
+      // …or one per item, the switch keeping the filters.
+      const items = await office.get(`/directives/${directiveId}/board?unit=${ccbId}&view=items`);
+      const refs = [...items.body.matchAll(/data-card="item" data-card-item="([^"]+)"/g)].map((m) => m[1]);
+      expect(refs).toEqual([...items.body.matchAll(/<tr data-item="([^"]+)">/g)].map((m) => m[1]));
+      expect(refs).toContain("6.2");
+      expect(items.body).not.toContain('data-card="unit"');
+      expect(items.body).toContain(`href="/directives/${directiveId}/board?unit=${ccbId}">Đơn vị</a>`);
+      expect(items.body).toContain('<input type="hidden" name="view" value="items">');
+      expect(items.body).toContain(`href="/directives/${directiveId}/board?unit=${ccbId}&amp;status=overdue&amp;view=items"`);
     });
 
     it("shows one unit's work across active directives", async () => {

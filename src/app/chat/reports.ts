@@ -195,7 +195,7 @@ async function requestExtension(ctx: ChatContext, person: Person, row: BoardRow,
     return say(ctx, `Ngày xin gia hạn (${viDate(p.date)}) phải sau hạn hiện tại của ${name} là ${viDate(row.assignment.dueDate)}.`, { itemId: row.item.id });
   }
   const extension = await store.tracking.requestExtension({ orgId, assignmentId: row.assignment.id, requestedBy: person.id, toDate: p.date, reason: p.text || null });
-  await store.audit.append({ orgId, actor: `person:${person.id}`, action: "extension.requested", entity: "extension", entityId: extension.id, data: { toDate: p.date }, at: clock.now() });
+  await store.audit.append({ orgId, actor: `person:${person.id}`, action: "extension.requested", entity: "extension", entityId: extension.id, data: { assignmentId: row.assignment.id, toDate: p.date, fromDate: row.assignment.dueDate }, at: clock.now() });
   await say(ctx, `Đã gửi đề nghị gia hạn ${name} của ${row.unit.name} đến ${viDate(p.date)}. Lãnh đạo sẽ xem xét.`, { itemId: row.item.id, quote: true });
   await alerts.notify(
     orgId,

@@ -5,6 +5,7 @@
  * Cadres do not sign in: they use chat.
  */
 import { readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { extname } from "node:path";
 import fastifyCookie from "@fastify/cookie";
 import fastifyCsrf from "@fastify/csrf-protection";
@@ -85,10 +86,68 @@ function loadAssets(): Map<string, { body: Buffer; type: string }> {
     const type = TYPES[extname(name)];
     if (type) assets.set(name, { body: readFileSync(new URL(name, dir)), type });
   }
+  // The chart library of the Tổng quan page, from node_modules (npm `uplot`): works offline.
+  const require = createRequire(import.meta.url);
+  for (const name of ["uPlot.iife.min.js", "uPlot.min.css"]) {
+    const type = TYPES[extname(name)];
+    if (type) assets.set(name, { body: readFileSync(require.resolve(`uplot/dist/${name}`)), type });
+  }
   return assets;
 }
 
-const HOME = "/directives";
+/** Where a signed-in person lands: the overview leaders and office read first. */
+const HOME = "/overview";
+
+/** Paths that answer machines in JSON (the office API, chat platforms, the health probe); every other path is a page. */
+const MACHINE_PATHS = /^\/(?:api|webhooks)(?:\/|$)|^\/healthz(?:[/?]|$)/;
+
+/**
+ * Whether a request's path is a browser page (an error there is an HTML page, not JSON).
+ *
+ * @example
+ * isPagePath("/khong-co") // true
+ * isPagePath("/api/khong-co") // false
+ */
+export const isPagePath = (url: string): boolean => !MACHINE_PATHS.test(url);
+
+/** What the error pages say: never a stack, never an internal message. */
+export const ERROR_PAGE = {
+  404: { title: "Không tìm thấy trang", text: "Trang này không có hoặc đã được chuyển. Đề nghị kiểm tra lại địa chỉ." },
+  500: { title: "Đã có lỗi, đề nghị thử lại sau", text: "Hệ thống chưa xử lý được yêu cầu này. Đề nghị thử lại sau ít phút; nếu vẫn lỗi, đề nghị báo bộ phận kỹ thuật." },
+} as const;
+
+/** The signed-in user of a request outside the pages' scope (its cookie read by hand), or null. */
+async function sessionUser(auth: WebAuth, request: FastifyRequest): Promise<WebUser | null> {
+  const header = request.headers.cookie ?? "";
+  const token = header
+    .split(";")
+    .map((c) => c.trim())
+    .find((c) => c.startsWith(`${SESSION_COOKIE}=`))
+    ?.slice(SESSION_COOKIE.length + 1);
+  if (!token) return null;
+  try {
+    return await auth.session(decodeURIComponent(token));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The 404 or 500 page in the site's layout, for a path no page route answered or an error outside
+ * the pages' scope. Shows the menu when the visitor is signed in.
+ *
+ * @example
+ * app.setNotFoundHandler((request, reply) => (isPagePath(request.url) ? errorPage(auth, request, reply, 404) : reply.code(404).send({ … })));
+ */
+export async function errorPage(auth: WebAuth | null, request: FastifyRequest, reply: FastifyReply, status: number): Promise<FastifyReply> {
+  const user = request.webUser ?? (auth && status === 404 ? await sessionUser(auth, request) : null);
+  const { title, text } = ERROR_PAGE[status === 404 ? 404 : 500];
+  return reply
+    .code(status)
+    .header("cache-control", "no-store")
+    .type("text/html; charset=utf-8")
+    .send(layout({ title, user, csrf: "", body: html`<h1>${title}</h1><p>${text}</p><p><a href="${HOME}">Về trang chính</a></p>` }));
+}
 
 /**
  * Only a path of this site: a crafted `next` cannot send a signed-in user elsewhere. Refused:
@@ -98,7 +157,7 @@ const HOME = "/directives";
  *
  * @example
  * safeNext("/directives/1/board?unit=2") // "/directives/1/board?unit=2"
- * safeNext("/\t/evil.example/pwned") // "/directives"
+ * safeNext("/\t/evil.example/pwned") // "/overview"
  */
 export function safeNext(next: unknown): string {
   if (typeof next !== "string" || next.length > 2_000 || !next.startsWith("/")) return HOME;
@@ -175,10 +234,9 @@ export function webPages(deps: WebDeps): FastifyPluginAsync {
         ? "Biểu mẫu đã hết hạn hoặc không hợp lệ. Hãy tải lại trang rồi làm lại."
         : status === 413 || error.code === "FST_REQ_FILE_TOO_LARGE"
           ? "Tệp quá lớn (tối đa 2 MB)."
-          : status >= 500
-            ? "Lỗi hệ thống, vui lòng thử lại sau."
-            : "Yêu cầu không hợp lệ.";
-      return reply.code(status).type("text/html; charset=utf-8").send(layout({ title: "Lỗi", user: request.webUser ?? null, csrf: "", body: html`<h1>Không thực hiện được</h1><p>${message}</p><p><a href="/directives">Về trang chính</a></p>` }));
+          : "Yêu cầu không hợp lệ.";
+      if (status >= 500 || status === 404) return errorPage(null, request, reply, status);
+      return reply.code(status).type("text/html; charset=utf-8").send(layout({ title: "Lỗi", user: request.webUser ?? null, csrf: "", body: html`<h1>Không thực hiện được</h1><p>${message}</p><p><a href="${HOME}">Về trang chính</a></p>` }));
     });
 
     // Who is asking: every page but the sign-in form needs a session.
@@ -239,7 +297,7 @@ export function webPages(deps: WebDeps): FastifyPluginAsync {
       return reply.redirect("/login", 303);
     });
 
-    app.get("/", async (_request, reply) => reply.redirect(HOME));
+    app.get("/", async (_request, reply) => reply.redirect("/overview"));
 
     const assets = loadAssets();
     app.get("/assets/:name", async (request, reply) => {

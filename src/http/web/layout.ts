@@ -3,6 +3,7 @@ import { html, raw, type Html } from "./html.ts";
 
 /** The pages in the menu, in order. */
 const NAV: { href: string; label: string; key: string }[] = [
+  { href: "/overview", label: "Tổng quan", key: "overview" },
   { href: "/directives", label: "Văn bản chỉ đạo", key: "directives" },
   { href: "/people", label: "Cán bộ, đơn vị", key: "people" },
   { href: "/groups", label: "Nhóm Zalo", key: "groups" },

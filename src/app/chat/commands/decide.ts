@@ -30,7 +30,7 @@ export const decide = command({
     for (const { e, row } of pending) {
       const decided = await store.tracking.decideExtension({ orgId, extensionId: e.id, status: approve ? "approved" : "rejected", decidedBy: ctx.person?.id ?? "", at: clock.now() });
       if (!decided || !row) continue;
-      await store.audit.append({ orgId, actor: `person:${ctx.person?.id ?? ""}`, action: `extension.${decided.status}`, entity: "extension", entityId: e.id, at: clock.now() });
+      await store.audit.append({ orgId, actor: `person:${ctx.person?.id ?? ""}`, action: `extension.${decided.status}`, entity: "extension", entityId: e.id, data: { assignmentId: e.assignmentId, toDate: e.toDate, fromDate: row.assignment.dueDate }, at: clock.now() });
       const text = approve
         ? `Lãnh đạo đã duyệt gia hạn NV ${row.item.ref} đến ${viDate(e.toDate)}.`
         : `Lãnh đạo không duyệt gia hạn NV ${row.item.ref}; hạn vẫn là ${row.assignment.dueDate ? viDate(row.assignment.dueDate) : "như cũ"}.`;

@@ -16,8 +16,9 @@ import {
   type ItemEdit,
 } from "../../../app/index.ts";
 import type { Directive, Item, ItemAssignee } from "../../../domain/index.ts";
-import { localIso, viDate } from "../../../domain/index.ts";
+import { directiveName as shortNameOf, localIso, viDate } from "../../../domain/index.ts";
 import { DirectiveFileError, directiveName, readDirectiveBuffer } from "../../../files/index.ts";
+import { badDateMessage, dateInput, readViDate } from "../dates.ts";
 import type { PageDeps } from "../deps.ts";
 import { checkFormCsrf, csrfField, html, isOffice, page, raw, userOf, type Html, type WebModule } from "../index.ts";
 
@@ -131,8 +132,18 @@ const field = (body: Record<string, unknown>, name: string): string | undefined 
   return typeof v === "string" ? v : undefined;
 };
 
-/** The form's fields as an intake edit: deadline and due day only when they changed. */
-function editFrom(body: Record<string, unknown>, current: Item | null): ItemEdit {
+/** A due date typed in a shape that does not read as a day (shown on the review page). */
+export class BadDateError extends Error {
+  constructor(readonly messageVi: string) {
+    super(messageVi);
+  }
+}
+
+/**
+ * The form's fields as an intake edit: deadline and due day only when they changed. The due day
+ * is typed dd/mm/yyyy (d/m/yyyy too); anything else is a {@link BadDateError}.
+ */
+export function editFrom(body: Record<string, unknown>, current: Item | null): ItemEdit {
   const edit: ItemEdit = {};
   const ref = field(body, "ref");
   if (ref !== undefined) edit.ref = ref;
@@ -143,7 +154,12 @@ function editFrom(body: Record<string, unknown>, current: Item | null): ItemEdit
   const deadline = field(body, "deadline");
   if (deadline !== undefined && deadline.trim() !== (current?.deadline?.text ?? "").trim()) edit.deadline = deadline;
   const due = field(body, "dueDate");
-  if (due !== undefined && (due.trim() || null) !== (current?.dueDate ?? null)) edit.dueDate = due.trim() || null;
+  if (due !== undefined) {
+    const typed = readViDate(due);
+    if (typed.kind === "invalid") throw new BadDateError(badDateMessage("Ngày hạn", typed.text));
+    const day = typed.kind === "day" ? typed.day : null;
+    if (day !== (current?.dueDate ?? null)) edit.dueDate = day;
+  }
   const lead = field(body, "lead");
   const support = field(body, "support");
   if (lead !== undefined || support !== undefined) {
@@ -154,6 +170,26 @@ function editFrom(body: Record<string, unknown>, current: Item | null): ItemEdit
   }
   return edit;
 }
+
+/**
+ * How the list names a directive: its short name as chat uses it ("TB 05/6"), its subject line
+ * ("V/v …", when the text has one) and its header (type, number, date, issuer) — never "no number".
+ *
+ * @example
+ * listedName(d) // { name: "TB 05/6", title: "Kết luận của Ban Thường vụ…", header: "Thông báo kết luận ngày 05/06/2020 của Đảng ủy phường 7" }
+ */
+export function listedName(d: Pick<Directive, "shortName" | "docType" | "number" | "issuedDate" | "issuer" | "sourceText">): { name: string; title: string | undefined; header: string } {
+  return { name: shortNameOf(d), title: directiveTitle(d.sourceText), header: directiveName(d) };
+}
+
+/** The list as a table on a laptop, as one card per directive on a phone (no sideways scroll). */
+const LIST_CSS = raw(`<style>
+.dlist td.dname{overflow-wrap:anywhere}.dlist .dtitle{font-weight:500}.dlist td.dprogress{min-width:9rem}.dlist .bar{margin:.2rem 0}
+@media (max-width:640px){.dlist,.dlist tbody,.dlist tr,.dlist td{display:block;width:100%}.dlist thead{display:none}
+.dlist tr{background:#fff;border:1px solid #d8dde3;border-radius:6px;margin:0 0 .7rem;padding:.5rem .6rem}
+.dlist td{border:0;padding:.15rem 0;font-size:.95em;min-width:0}.dlist td.dprogress{min-width:0}
+.dlist td[data-label]::before{content:attr(data-label) ": ";color:#667}.dlist td.dprogress .bar{min-width:0;width:100%}}
+</style>`);
 
 function progressBar(share: number, label: string): Html {
   const pct = Math.round(share * 100);
@@ -193,7 +229,7 @@ ${office
     request: FastifyRequest,
     reply: FastifyReply,
     directiveId: string,
-    input: { ok?: string; err?: string; status?: number; draft?: { ref: string; text: string }; confirmed?: readonly ActivationWarningKind[] } = {},
+    input: { ok?: string; err?: string; status?: number; draft?: { ref: string; text: string; dueDate?: string }; confirmed?: readonly ActivationWarningKind[] } = {},
   ) {
     const user = userOf(request);
     const found = await deps.store.directives.get(user.org.id, directiveId);
@@ -236,7 +272,7 @@ ${notes.map((n) => html`<p class="note">⚠ ${n}</p>`)}
 <label>Tóm tắt<br><input type="text" name="summary" value="${item.summary}" maxlength="500"></label></div>
 <details><summary>Nội dung đầy đủ</summary><label><textarea name="text" rows="5">${item.text}</textarea></label></details>
 <div class="row"><label>Thời hạn (như trong văn bản)<br><input type="text" name="deadline" value="${item.deadline?.text ?? ""}" placeholder="30/6/2020, trong tháng 6/2020, hàng tuần…" maxlength="300"></label>
-<label style="flex:0 1 11rem">Ngày hạn<br><input type="date" name="dueDate" value="${item.dueDate ?? ""}"></label></div>
+<label style="flex:0 1 11rem">Ngày hạn (ngày/tháng/năm)<br>${dateInput("dueDate", item.dueDate)}</label></div>
 <label>Đơn vị chủ trì (cách nhau bằng dấu phẩy)<br><input type="text" name="lead" value="${names(item.assignees, "lead")}"></label>
 <label>Đơn vị phối hợp<br><input type="text" name="support" value="${names(item.assignees, "support")}"></label>
 ${office
@@ -253,7 +289,7 @@ ${office
 <label>Tóm tắt<br><input type="text" name="summary" maxlength="500"></label></div>
 <label>Nội dung<br><textarea name="text" rows="3" required>${input.draft?.text ?? ""}</textarea></label>
 <div class="row"><label>Thời hạn<br><input type="text" name="deadline" maxlength="300"></label>
-<label style="flex:0 1 11rem">Ngày hạn<br><input type="date" name="dueDate"></label></div>
+<label style="flex:0 1 11rem">Ngày hạn (ngày/tháng/năm)<br>${dateInput("dueDate", input.draft?.dueDate ?? "")}</label></div>
 <label>Đơn vị chủ trì<br><input type="text" name="lead"></label>
 <label>Đơn vị phối hợp<br><input type="text" name="support"></label>
 <p><button type="submit">Thêm nhiệm vụ</button></p>
@@ -265,7 +301,8 @@ ${office
   }
 
   /** An intake refusal shown on the review page; anything else is the scope's error page. */
-  async function refusedOnReview(request: FastifyRequest, reply: FastifyReply, directiveId: string, err: unknown, draft?: { ref: string; text: string }) {
+  async function refusedOnReview(request: FastifyRequest, reply: FastifyReply, directiveId: string, err: unknown, draft?: { ref: string; text: string; dueDate?: string }) {
+    if (err instanceof BadDateError) return reviewPage(request, reply, directiveId, { err: err.messageVi, status: 400, ...(draft ? { draft } : {}) });
     if (!(err instanceof IntakeError)) throw err;
     if (err.code === "not_found" && !(await deps.store.directives.get(userOf(request).org.id, directiveId))) return notFound(request, reply);
     return reviewPage(request, reply, directiveId, { err: err.messageVi, status: err.status, ...(draft ? { draft } : {}) });
@@ -283,24 +320,22 @@ ${office
 ${isOffice(user) ? html`<a class="button" href="/directives/new">Nhập văn bản mới</a>` : ""}</div>
 ${directives.length === 0
   ? html`<p class="card">Chưa có văn bản nào. ${isOffice(user) ? html`<a href="/directives/new">Nhập văn bản đầu tiên</a>.` : ""}</p>`
-  : html`<div class="scroll"><table>
-<thead><tr><th>Văn bản</th><th>Loại</th><th>Ngày</th><th>Trạng thái</th><th>Tiến độ</th></tr></thead>
+  : html`${LIST_CSS}<table class="dlist">
+<thead><tr><th>Văn bản</th><th>Trạng thái</th><th>Tiến độ</th></tr></thead>
 <tbody>${directives.map((d) => {
   const p = byId.get(d.id);
   const href = d.status === "draft" ? `/directives/${d.id}/review` : `/directives/${d.id}/board`;
-  const title = directiveTitle(d.sourceText);
+  const { name, title, header } = listedName(d);
   return html`<tr data-directive="${d.id}" data-status="${d.status}">
-<td><a href="${href}">${d.number ? `Số ${d.number}` : "(chưa có số)"}</a>${title ? html`<br><span class="muted">${title}</span>` : ""}</td>
-<td>${d.docType ?? "—"}</td>
-<td>${d.issuedDate ? viDate(d.issuedDate) : "—"}</td>
-<td>${STATUS_VI[d.status]}</td>
-<td>${d.status === "active" && p
+<td class="dname"><a href="${href}"><strong>${name}</strong></a>${title ? html` — <span class="dtitle">${title}</span>` : ""}<br><span class="muted">${header}</span></td>
+<td data-label="Trạng thái">${STATUS_VI[d.status]}</td>
+<td data-label="Tiến độ" class="dprogress">${d.status === "active" && p
   ? html`${progressBar(p.share, `${p.done}/${p.total} việc hoàn thành`)}<span class="muted">${p.done}/${p.total} việc hoàn thành${p.overdue > 0 ? html` · <strong>${p.overdue} quá hạn</strong>` : ""}</span>`
   : d.status === "draft"
     ? html`<a href="${href}">Duyệt và bắt đầu theo dõi</a>`
     : "—"}</td>
 </tr>`;
-})}</tbody></table></div>`}`,
+})}</tbody></table>`}`,
       });
     });
 
@@ -384,9 +419,9 @@ ${directives.length === 0
       if (!isId(id)) return notFound(request, reply);
       const user = userOf(request);
       const body = (request.body ?? {}) as Record<string, unknown>;
-      const edit = editFrom(body, null);
-      const draft = { ref: field(body, "ref") ?? "", text: field(body, "text") ?? "" };
+      const draft = { ref: field(body, "ref") ?? "", text: field(body, "text") ?? "", dueDate: field(body, "dueDate") ?? "" };
       try {
+        const edit = editFrom(body, null);
         const item = await deps.intake.addItem(user.org.id, id, { ...edit, ref: draft.ref, text: draft.text }, `person:${user.person.id}`);
         return reply.redirect(`/directives/${id}/review?ok=added#item-${item.id}`, 303);
       } catch (err) {
