@@ -9,4 +9,5 @@ export { broadcastPages } from "./web/pages/broadcasts.ts";
 export { directivePages } from "./web/pages/directives.ts";
 export { groupPages } from "./web/pages/groups.ts";
 export { overviewPages } from "./web/pages/overview.ts";
+export { messagePages } from "./web/pages/messages.ts";
 export { peoplePages } from "./web/pages/people.ts";

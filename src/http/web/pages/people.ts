@@ -80,7 +80,7 @@ ${office
 <td>${p.memberships.length > 0 ? p.memberships.map((m, i) => html`${i > 0 ? ", " : ""}${m.unitName}${m.role !== "member" ? ` (${MEMBERSHIP_VI[m.role]})` : ""}`) : html`<span class="muted">—</span>`}</td>
 <td>${accounts.length > 0
   ? accounts.map((a) => html`<div>${CHANNEL_VI[a.channel]}${a.displayName ? `: ${a.displayName}` : ""} · <span class="muted">lần cuối nhắn: ${a.lastInboundAt ? viDateTime(a.lastInboundAt) : "chưa nhắn"}</span></div>`)
-  : html`<span class="muted">Chưa liên kết</span>`}</td>
+  : html`<span class="muted">Chưa liên kết</span>`}${accounts.length > 0 ? html`<div><a href="/people/${p.id}/messages">Tin đã gửi</a></div>` : ""}</td>
 ${office
   ? html`<td><form method="post" action="/people/${p.id}/link-code">${csrfField(csrf)}<button type="submit">Cấp mã liên kết</button></form></td>`
   : ""}</tr>`;
