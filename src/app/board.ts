@@ -6,7 +6,7 @@
  */
 import type { AssignmentStatus, BoardRow, DirectiveStatus, Item, ItemDeadline } from "../domain/index.ts";
 import { directiveName as shortNameOf, statusText, timing, timingText } from "../domain/index.ts";
-import { fold } from "../domain/index.ts";
+import { fold, groupBy, periodSpan } from "../domain/index.ts";
 import { localDay, viDate } from "../domain/index.ts";
 import type { Clock, LatestReport, Store } from "./ports/index.ts";
 
@@ -56,8 +56,7 @@ export function cellClass(a: Omit<Tracked, "percent">, today: string): CellClass
 
 /** "đợt 30/11–06/12 (Tổ 2 trực)": the occurrence a recurring item's cell shows. */
 export function periodLabel(o: { periodStart: string; periodEnd: string; onDutyUnitName: string | null }): string {
-  const short = (day: string) => viDate(day).slice(0, 5);
-  return `đợt ${short(o.periodStart)}–${short(o.periodEnd)}${o.onDutyUnitName ? ` (${o.onDutyUnitName} trực)` : ""}`;
+  return `${periodSpan(o)}${o.onDutyUnitName ? ` (${o.onDutyUnitName} trực)` : ""}`;
 }
 
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
@@ -385,8 +384,10 @@ export function createBoardView(deps: { store: BoardStore; clock: Clock }) {
       const recurring = new Set(all.items.filter((i) => i.deadline?.kind === "recurring").map((i) => i.id));
       const periods = new Map<string, Map<string, OccurrenceLine>>();
       const unitOfAssignment = new Map(all.cells.map((c) => [c.assignmentId, { itemId: c.itemId, unit: unitName.get(c.unitId) ?? "" }]));
-      for (const cell of all.cells.filter((c) => recurring.has(c.itemId))) {
-        for (const o of await store.tracking.occurrences(orgId, cell.assignmentId)) {
+      const recurringCells = all.cells.filter((c) => recurring.has(c.itemId));
+      const occurrencesOf = groupBy(await store.tracking.occurrencesOf(orgId, recurringCells.map((c) => c.assignmentId)), (o) => o.assignmentId);
+      for (const cell of recurringCells) {
+        for (const o of occurrencesOf.get(cell.assignmentId) ?? []) {
           if (o.periodStart > all.today) continue;
           const byPeriod = periods.get(cell.itemId) ?? new Map<string, OccurrenceLine>();
           periods.set(cell.itemId, byPeriod);

@@ -10,7 +10,7 @@
  * without a term, or without a report for 3 months.
  */
 import type { AssignmentStatus, BoardRow, Occurrence, StandingClass } from "../domain/index.ts";
-import { addDays, directiveName, localDay, standing, weekday } from "../domain/index.ts";
+import { addDays, directiveName, groupBy, localDay, standing, weekday } from "../domain/index.ts";
 import { directiveTitle } from "./board.ts";
 import type { Clock, Store } from "./ports/index.ts";
 
@@ -236,8 +236,8 @@ export function createKpiView(deps: { store: Pick<Store, "tracking" | "directive
     async overview(orgId: string): Promise<Kpis> {
       const today = localDay(deps.clock.now());
       const rows = await deps.store.tracking.board(orgId, today);
-      const occurrences = new Map<string, Occurrence[]>();
-      for (const r of rows.filter(isRecurring)) occurrences.set(r.assignment.id, await deps.store.tracking.occurrences(orgId, r.assignment.id));
+      const recurring = rows.filter(isRecurring).map((r) => r.assignment.id);
+      const occurrences: Map<string, Occurrence[]> = groupBy(await deps.store.tracking.occurrencesOf(orgId, recurring), (o) => o.assignmentId);
       const titles = new Map<string, string>();
       const active = new Set(rows.map((r) => r.directive.id));
       for (const d of await deps.store.directives.list(orgId)) {

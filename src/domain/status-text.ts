@@ -159,3 +159,8 @@ export function standing(
     }
   }
 }
+
+/** "đợt 30/11–06/12": the period of a recurring item's occurrence, as lists and cells name it. */
+export function periodSpan(o: { periodStart: string; periodEnd: string }): string {
+  return `đợt ${viDate(o.periodStart).slice(0, 5)}–${viDate(o.periodEnd).slice(0, 5)}`;
+}

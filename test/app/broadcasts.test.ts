@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { localDay } from "../../src/domain/index.ts";
 import { BroadcastError, createBroadcasts, createConversation, createIntake } from "../../src/app/index.ts";
 import type { DeliveryRoute, Store } from "../../src/app/index.ts";
 import type { Channel, OutboundMessage, PersonRole, Thread, Unit } from "../../src/domain/entities.ts";
@@ -212,7 +213,7 @@ describe("broadcasts", () => {
       // Hội CCB reports 6.2 done (from An's Messenger account, still his latest).
       const replies = await say("an-fb", "messenger", "bc 6.2 xong");
       expect(replies.map((r) => r.text).join("\n")).toMatch(/Hội Cựu chiến binh/);
-      const item62 = (await store.tracking.board(orgId)).find((r) => r.item.ref === "6.2")?.item;
+      const item62 = (await store.tracking.board(orgId, localDay(clock.now()))).find((r) => r.item.ref === "6.2")?.item;
 
       const sent = await broadcasts().send(orgId, { kind: "remind", targets: { notReportedOn: "6.2" } });
       const rows = await outboxOf(sent.id);

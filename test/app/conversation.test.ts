@@ -4,6 +4,7 @@
  * (linked, real dates), and what is not a command (unknown text, thanks, a leader's bare "duyệt").
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { localDay } from "../../src/domain/index.ts";
 import { createConversation, createIntake, type Conversation, type DeliveryRoute, type DispatchOptions, type Store } from "../../src/app/index.ts";
 import { createStore } from "../../src/store/index.ts";
 import { FakeClock } from "../fakes/clock.ts";
@@ -92,7 +93,7 @@ describe("the conversation pipeline", () => {
   it("lets a leader's bare \"duyệt\" decide the one extension waiting, and tells the unit", async () => {
     expect((await say("ccb", "/giahan 6.2 15/7/2020 chờ số liệu")).join("\n")).toMatch(/Đã gửi đề nghị gia hạn NV 6\.2/);
     expect((await say("leader", "duyệt")).join("\n")).toMatch(/Đã duyệt gia hạn NV 6\.2 \(Hội Cựu chiến binh\) đến 15\/07\/2020/);
-    const row = (await store.tracking.board(orgId)).find((r) => r.item.ref === "6.2" && r.unit.name === "Hội Cựu chiến binh");
+    const row = (await store.tracking.board(orgId, localDay(clock.now()))).find((r) => r.item.ref === "6.2" && r.unit.name === "Hội Cựu chiến binh");
     expect(row?.assignment.dueDate).toBe("2020-07-15");
     expect((await say("leader", "đồng ý")).join("\n")).toMatch(/Không có đề nghị gia hạn nào đang chờ/);
   });
@@ -105,7 +106,7 @@ describe("the conversation pipeline", () => {
       expect(asked).toMatch(/Đã ghi nhận|nhiệm vụ nào/);
     }
     // A stale "có" later records nothing.
-    const reports = async () => (await Promise.all((await store.tracking.board(orgId)).map((r) => store.tracking.reports(orgId, r.assignment.id)))).flat().length;
+    const reports = async () => (await Promise.all((await store.tracking.board(orgId, localDay(clock.now()))).map((r) => store.tracking.reports(orgId, r.assignment.id)))).flat().length;
     const before = await reports();
     await say("ccb", "có");
     expect(await reports()).toBe(before);

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { localDay } from "../../src/domain/index.ts";
 import { createBroadcasts, createDigest, createIntake, isoWeek, leaderDigest, officeDigest } from "../../src/app/index.ts";
 import type { Store } from "../../src/app/index.ts";
 import type { AssignmentStatus, BoardRow, Channel, PersonRole } from "../../src/domain/entities.ts";
@@ -30,7 +31,7 @@ describe("weekly digest", () => {
   let orgId: string;
   const clock = new FakeClock("2020-06-20T01:00:00Z"); // 08:00 Saturday 20/6/2020
   const account: Record<string, string> = {};
-  const board = () => store.tracking.board(orgId);
+  const board = () => store.tracking.board(orgId, localDay(clock.now()));
   const digest = () => createDigest({ store, clock, broadcasts: createBroadcasts({ store, clock }) });
 
   async function addPerson(fullName: string, roles: PersonRole[], accounts: [Channel, string, string][]) {

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { localDay } from "../../src/domain/index.ts";
 import { createIntake, createOrgSettings, createPlanner, DEFAULT_VOICE, effectiveSettings, OrgSettingsError, parseOrgSettings } from "../../src/app/index.ts";
 import type { Store } from "../../src/app/index.ts";
 import { DEFAULT_CALENDAR } from "../../src/domain/calendar.ts";
@@ -105,7 +106,7 @@ describe("org settings in the store and the planner", () => {
 
   /** Planned reminders of Đoàn's item 6.1 (due 30/6/2020), as "local time kind". */
   async function ladder(orgId: string) {
-    const row = (await store.tracking.board(orgId)).find((r) => r.item.ref === "6.1" && r.unit.name === "Đoàn TNCS Hồ Chí Minh");
+    const row = (await store.tracking.board(orgId, localDay(clock.now()))).find((r) => r.item.ref === "6.1" && r.unit.name === "Đoàn TNCS Hồ Chí Minh");
     if (!row) throw new Error("no 6.1");
     return (await store.outbound.reminders(orgId, row.assignment.id)).map((r) => `${localIso(r.plannedAt).slice(0, 16)} ${r.kind}`);
   }

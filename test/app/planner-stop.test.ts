@@ -4,6 +4,7 @@
  * reported done cancels that occurrence's pending reminder, while the coming ones still come.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { localDay } from "../../src/domain/index.ts";
 import { createIntake, createPlanner, parseOrgSettings } from "../../src/app/index.ts";
 import type { Store } from "../../src/app/index.ts";
 import { REMINDERS_STOPPED } from "../../src/app/planner.ts";
@@ -56,7 +57,7 @@ describe("reminders for long-past deadlines, and for a recurring occurrence repo
   }
 
   async function assignmentOf(orgId: string, ref: string) {
-    const row = (await store.tracking.board(orgId)).find((r) => r.item.ref === ref);
+    const row = (await store.tracking.board(orgId, localDay(clock.now()))).find((r) => r.item.ref === ref);
     if (!row) throw new Error(`no ${ref}`);
     return row.assignment.id;
   }

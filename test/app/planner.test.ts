@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { localDay } from "../../src/domain/index.ts";
 import { createConversation, createIntake, createPlanner } from "../../src/app/index.ts";
 import type { Store } from "../../src/app/index.ts";
 import { localIso } from "../../src/domain/time.ts";
@@ -41,7 +42,7 @@ describe("reminder planner", () => {
   });
 
   async function assignmentOf(ref: string, unit: string) {
-    const row = (await store.tracking.board(orgId)).find((r) => r.item.ref === ref && r.unit.name === unit);
+    const row = (await store.tracking.board(orgId, localDay(clock.now()))).find((r) => r.item.ref === ref && r.unit.name === unit);
     if (!row) throw new Error(`no ${ref} ${unit}`);
     return row.assignment;
   }

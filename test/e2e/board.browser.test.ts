@@ -8,14 +8,11 @@ import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createBoardView, createBroadcasts, createDirectory, createGroups, createIntake, createOrgSettings, createWebAuth, type BoardView } from "../../src/app/index.ts";
-import { createConversation } from "../../src/app/index.ts";
-import { buildApp } from "../../src/http/index.ts";
+import { createBoardView, type BoardView } from "../../src/app/index.ts";
 import { SESSION_COOKIE } from "../../src/http/web/index.ts";
-import { webModules } from "../../src/main/web-modules.ts";
 import { ARTIFACTS, launchBrowser } from "../support/browser.ts";
 import { CCB, DOAN, seedBoard, type BoardSeed } from "../support/board-seed.ts";
-import { plainHasher } from "../support/web.ts";
+import { officeWebApp } from "../support/web.ts";
 
 /** The page's own window, inside `evaluate` (this test file has no DOM types). */
 declare const document: { documentElement: { scrollWidth: number; clientWidth: number } };
@@ -44,33 +41,13 @@ describe("the status board on a laptop and on a phone", () => {
   beforeAll(async () => {
     seed = await seedBoard("board-browser");
     const { store, clock, orgId } = seed;
-    const auth = createWebAuth({ store, clock, hasher: plainHasher });
-    const office = await store.persons.create({ orgId, fullName: "Nguyễn Thị Văn Phòng", roles: ["office"] });
-    await auth.createAccount({ orgId, personId: office.id, login: "vanphong", password: "mật khẩu văn phòng" });
-    token = (await auth.signIn("vanphong", "mật khẩu văn phòng", "127.0.0.1")).token;
     const views = createBoardView({ store, clock });
     const whole = await views.board(orgId, seed.directiveId);
     if (!whole) throw new Error("no board");
     board = whole;
-    app = await buildApp({
-      logger: false,
-      probes: [],
-      web: {
-        auth,
-        modules: webModules({
-          store,
-          clock,
-          intake: createIntake({ store, clock }),
-          directory: createDirectory({ store, clock }),
-          conversation: createConversation({ store, clock }),
-          broadcasts: createBroadcasts({ store, clock }),
-          groups: createGroups({ store, clock }),
-          settings: createOrgSettings({ store, clock }),
-          messengerPage: null,
-          board: views,
-        }),
-      },
-    });
+    const web = await officeWebApp(seed, { board: views });
+    app = web.app;
+    token = (await web.auth.signIn("vanphong", "mật khẩu văn phòng", "127.0.0.1")).token;
     base = await app.listen({ host: "127.0.0.1", port: 0 });
     browser = await launchBrowser();
   }, 90_000);

@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { localDay } from "../../src/domain/index.ts";
 import { messengerGateway } from "../../bots/messenger/index.ts";
 import { simulatorGateway, simulatorPlugin } from "../../bots/simulator/index.ts";
 import { createRecentMessages, createSendGuard, zaloGateway } from "../../bots/zalo/index.ts";
@@ -80,7 +81,7 @@ describe("every message leaves one way", () => {
     await store.chats.linkIdentity(orgId, identity.id, person.id, clock.now());
 
     // 1. A reminder comes due: the planner writes it and hands it to the queues.
-    const row = (await store.tracking.board(orgId)).find((r) => r.item.ref === "6.2" && r.unit.name === "Hội Nông dân");
+    const row = (await store.tracking.board(orgId, localDay(clock.now()))).find((r) => r.item.ref === "6.2" && r.unit.name === "Hội Nông dân");
     await store.outbound.planReminder({ orgId, assignmentId: row?.assignment.id ?? "", kind: "before", plannedAt: clock.now(), dedupeKey: "one-way-reminder" });
     const fired = await createPlanner({ store, clock }).fire(orgId);
     expect(fired).toHaveLength(1);

@@ -7,12 +7,9 @@ import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createBroadcasts, createConversation, createDirectory, createGroups, createIntake, createOrgSettings, createWebAuth } from "../../src/app/index.ts";
-import { buildApp } from "../../src/http/index.ts";
-import { webModules } from "../../src/main/web-modules.ts";
 import { ARTIFACTS, launchBrowser } from "../support/browser.ts";
 import { seedBoard, type BoardSeed } from "../support/board-seed.ts";
-import { plainHasher } from "../support/web.ts";
+import { officeWebApp } from "../support/web.ts";
 
 /** The page's own globals, inside `evaluate` (this test file has no DOM types). */
 declare const document: {
@@ -29,28 +26,7 @@ describe("Tổng quan in a browser", () => {
 
   beforeAll(async () => {
     seed = await seedBoard("overview-browser");
-    const { store, clock, orgId } = seed;
-    const auth = createWebAuth({ store, clock, hasher: plainHasher });
-    const person = await store.persons.create({ orgId, fullName: "Nguyễn Thị Văn Phòng", roles: ["office"] });
-    await auth.createAccount({ orgId, personId: person.id, login: "vanphong", password: "mật khẩu văn phòng" });
-    app = await buildApp({
-      logger: false,
-      probes: [],
-      web: {
-        auth,
-        modules: webModules({
-          store,
-          clock,
-          intake: createIntake({ store, clock }),
-          directory: createDirectory({ store, clock }),
-          conversation: createConversation({ store, clock }),
-          broadcasts: createBroadcasts({ store, clock }),
-          groups: createGroups({ store, clock }),
-          settings: createOrgSettings({ store, clock }),
-          messengerPage: null,
-        }),
-      },
-    });
+    ({ app } = await officeWebApp(seed));
     base = await app.listen({ host: "127.0.0.1", port: 0 });
     browser = await launchBrowser();
   }, 60_000);

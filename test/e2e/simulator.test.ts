@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { localDay } from "../../src/domain/index.ts";
 import { createIntake } from "../../src/app/index.ts";
 import type { Store } from "../../src/app/index.ts";
 import { buildApp } from "../../src/http/index.ts";
@@ -61,7 +62,7 @@ describe("chat through the simulator", () => {
   }
   async function assignment(ref: string, unitName: string) {
     const uid = await unitId(unitName);
-    const row = (await store.tracking.board(orgId)).find((r) => r.item.ref === ref && r.unit.id === uid);
+    const row = (await store.tracking.board(orgId, localDay(clock.now()))).find((r) => r.item.ref === ref && r.unit.id === uid);
     if (!row) throw new Error(`no assignment ${ref} ${unitName}`);
     return row.assignment;
   }

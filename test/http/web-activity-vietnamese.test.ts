@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { localDay } from "../../src/domain/index.ts";
 import { createBroadcasts, createConversation, createGroups, createDirectory, createIntake, createOrgSettings, createWebAuth } from "../../src/app/index.ts";
 import type { Store } from "../../src/app/index.ts";
 import { buildApp } from "../../src/http/index.ts";
@@ -33,7 +34,7 @@ describe("activity: rows in plain Vietnamese", () => {
     const { directive } = await intake.importDirective({ orgId, text: SEED, actor: "test" });
     await intake.activate(orgId, directive.id, "test", { confirm: "all" });
     const { items } = (await store.directives.get(orgId, directive.id))!;
-    const board = await store.tracking.board(orgId);
+    const board = await store.tracking.board(orgId, localDay(clock.now()));
     const row = board.find((r) => r.item.ref === "6.2" && r.unit.name === "Hội Cựu chiến binh")!;
     const other = board.find((r) => r.assignment.id !== row.assignment.id && r.assignment.dueDate)!;
     const cadre = await store.persons.create({ orgId, fullName: "Phạm Văn Báo", roles: ["cadre"] });

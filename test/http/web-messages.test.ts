@@ -4,12 +4,10 @@
  */
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createBroadcasts, createConversation, createDirectory, createGroups, createIntake, createOrgSettings, createWebAuth } from "../../src/app/index.ts";
-import { buildApp } from "../../src/http/index.ts";
-import { webModules } from "../../src/main/web-modules.ts";
+import { createBroadcasts, createConversation } from "../../src/app/index.ts";
 import { seedBoard, type BoardSeed } from "../support/board-seed.ts";
 import { linkPerson } from "../support/people.ts";
-import { plainHasher, WebClient } from "../support/web.ts";
+import { officeWebApp, WebClient } from "../support/web.ts";
 
 describe("messages sent to a person", () => {
   let seed: BoardSeed;
@@ -21,34 +19,15 @@ describe("messages sent to a person", () => {
   beforeAll(async () => {
     seed = await seedBoard("web-messages");
     const { store, clock, orgId } = seed;
-    const auth = createWebAuth({ store, clock, hasher: plainHasher });
-    const person = await store.persons.create({ orgId, fullName: "Nguyễn Thị Văn Phòng", roles: ["office"] });
-    await auth.createAccount({ orgId, personId: person.id, login: "vanphong", password: "mật khẩu văn phòng" });
     cadreId = (await linkPerson(store, orgId, clock.now(), { name: "Trần Văn Bình", roles: ["cadre"], sim: "sim-binh", unit: "Hội Cựu chiến binh" })).id;
     otherId = (await linkPerson(store, orgId, clock.now(), { name: "Lê Văn Tư", roles: ["cadre"], sim: "sim-tu", unit: "Hội Nông dân" })).id;
     const conversation = createConversation({ store, clock });
     const broadcasts = createBroadcasts({ store, clock });
+    const web = await officeWebApp(seed, { conversation, broadcasts });
+    app = web.app;
     await conversation.handle({ orgId, channel: "simulator", threadId: "sim-binh", threadKind: "direct", senderId: "sim-binh", messageId: "m-1", text: "chào văn phòng", sentAt: clock.now() });
-    await broadcasts.send(orgId, { kind: "announcement", text: "Họp <b>giao ban</b> 8h thứ Hai", targets: { people: [cadreId] }, createdBy: person.id });
+    await broadcasts.send(orgId, { kind: "announcement", text: "Họp <b>giao ban</b> 8h thứ Hai", targets: { people: [cadreId] }, createdBy: web.officeId });
     await conversation.handle({ orgId, channel: "simulator", threadId: "sim-tu", threadKind: "direct", senderId: "sim-tu", messageId: "m-2", text: "cảm ơn", sentAt: clock.now() });
-    app = await buildApp({
-      logger: false,
-      probes: [],
-      web: {
-        auth,
-        modules: webModules({
-          store,
-          clock,
-          intake: createIntake({ store, clock }),
-          directory: createDirectory({ store, clock }),
-          conversation,
-          broadcasts,
-          groups: createGroups({ store, clock }),
-          settings: createOrgSettings({ store, clock }),
-          messengerPage: null,
-        }),
-      },
-    });
     office = new WebClient(app);
     expect((await office.signIn("vanphong", "mật khẩu văn phòng")).statusCode).toBe(303);
   }, 60_000);

@@ -6,12 +6,9 @@
  */
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createBroadcasts, createConversation, createDirectory, createGroups, createIntake, createOrgSettings, createWebAuth } from "../../src/app/index.ts";
-import { buildApp } from "../../src/http/index.ts";
 import { viPercent } from "../../src/http/web/pages/overview.ts";
-import { webModules } from "../../src/main/web-modules.ts";
 import { seedBoard, type BoardSeed } from "../support/board-seed.ts";
-import { plainHasher, WebClient } from "../support/web.ts";
+import { officeWebApp, WebClient } from "../support/web.ts";
 
 const EVIL = `<img src=x onerror=alert(1)> Tổ "dân phố" 9`;
 
@@ -29,33 +26,13 @@ describe("Tổng quan page", () => {
 
   beforeAll(async () => {
     seed = await seedBoard("web-overview");
-    const { store, clock, orgId } = seed;
+    const { store, orgId } = seed;
     const evil = await store.units.create({ orgId, name: EVIL });
     evilId = evil.id;
     const found = await store.directives.get(orgId, seed.directiveId);
     const item = found!.items.find((i) => i.ref === "8")!;
     await store.tracking.assign({ orgId, itemId: item.id, unitId: evil.id, role: "lead", dueDate: "2020-06-01" }); // 32 days overdue
-    const auth = createWebAuth({ store, clock, hasher: plainHasher });
-    const person = await store.persons.create({ orgId, fullName: "Nguyễn Thị Văn Phòng", roles: ["office"] });
-    await auth.createAccount({ orgId, personId: person.id, login: "vanphong", password: "mật khẩu văn phòng" });
-    app = await buildApp({
-      logger: false,
-      probes: [],
-      web: {
-        auth,
-        modules: webModules({
-          store,
-          clock,
-          intake: createIntake({ store, clock }),
-          directory: createDirectory({ store, clock }),
-          conversation: createConversation({ store, clock }),
-          broadcasts: createBroadcasts({ store, clock }),
-          groups: createGroups({ store, clock }),
-          settings: createOrgSettings({ store, clock }),
-          messengerPage: null,
-        }),
-      },
-    });
+    ({ app } = await officeWebApp(seed));
     office = new WebClient(app);
     expect((await office.signIn("vanphong", "mật khẩu văn phòng")).statusCode).toBe(303);
   }, 60_000);

@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { localDay } from "../../src/domain/index.ts";
 import { simulatorGateway } from "../../bots/simulator/index.ts";
 import { createDelivery, createPlanner } from "../../src/app/index.ts";
 import type { Clock, Store } from "../../src/app/index.ts";
@@ -34,7 +35,7 @@ describe("a reminder fires at its moment", () => {
     orgId = (await store.orgs.create({ slug: "fire-at", name: "Phường đúng giờ" })).id;
     await activateSeed(store, orgId);
     const { unitId } = await linkedCadre(store, orgId, { unit: CCB, fullName: "Chủ tịch Hội CCB", externalId: "ccb-at", at: clock.now() });
-    assignmentId = (await store.tracking.board(orgId)).find((r) => r.unit.id === unitId && r.item.ref === "6.2")?.assignment.id ?? "";
+    assignmentId = (await store.tracking.board(orgId, localDay(clock.now()))).find((r) => r.unit.id === unitId && r.item.ref === "6.2")?.assignment.id ?? "";
   });
   afterAll(async () => {
     await workers?.close();

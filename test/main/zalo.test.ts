@@ -8,6 +8,7 @@
 import { randomBytes } from "node:crypto";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { localDay } from "../../src/domain/index.ts";
 import { credentialStore } from "../../bots/zalo/index.ts";
 import { ThreadType } from "../../bots/zalo/sdk.ts";
 import { parseConfig, type Config } from "../../src/config/index.ts";
@@ -110,7 +111,7 @@ describe("dondoc zalo: the reply path through the zalo delivery worker", () => {
     // The reply quotes the message it answers (the outbox row's quote reached the gateway).
     expect(String(sent?.content.quote?.msgId)).toBe(msgId);
     // The report was recorded, and the reply's delivery with Zalo's message id.
-    const board = await store.tracking.board(orgId);
+    const board = await store.tracking.board(orgId, localDay(new Date()));
     expect(board[0]?.assignment.status).toBe("done");
     await waitFor(async () => (await store.outbound.pending(orgId)).length === 0);
     // FakeZcaApi numbers its sends from 7000000000001: the reply is known by that id now.

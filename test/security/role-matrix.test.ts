@@ -14,6 +14,7 @@ import { readFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { localDay } from "../../src/domain/index.ts";
 import { createConversation, createIntake, type Conversation } from "../../src/app/index.ts";
 import type { IncomingMessage, Reply, Store } from "../../src/app/index.ts";
 import { createStore } from "../../src/store/index.ts";
@@ -266,7 +267,7 @@ describe("role matrix: every chat command × role × thread", () => {
     const ccb = (await store.units.list(orgId)).find((u) => u.name === CCB);
     if (!ccb) throw new Error(`no unit ${CCB}`);
     ccbId = ccb.id;
-    const row = (await store.tracking.board(orgId)).find((r) => r.item.ref === "6.2" && r.unit.id === ccbId);
+    const row = (await store.tracking.board(orgId, localDay(clock.now()))).find((r) => r.item.ref === "6.2" && r.unit.id === ccbId);
     if (!row) throw new Error("no assignment 6.2 of Hội CCB");
     expect(row.assignment.dueDate).toBe("2020-06-30");
     ccb62 = { id: row.assignment.id, dueDate: row.assignment.dueDate };

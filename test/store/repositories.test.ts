@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { localDay } from "../../src/domain/index.ts";
 import type { Store } from "../../src/app/index.ts";
 import { createStore } from "../../src/store/index.ts";
 import { createMigratedDatabase, DRIVERS, type TestDatabase } from "../support/databases.ts";
@@ -391,9 +392,9 @@ describe.each(DRIVERS)("repositories on %s", (driver) => {
 
   it("lists the board of active directives only, finds people by role, and decides an extension once", async () => {
     const { org, unit, person, item, assignment } = await assignedItem();
-    expect(await store.tracking.board(org.id)).toEqual([]); // the directive is still a draft
+    expect(await store.tracking.board(org.id, localDay(new Date()))).toEqual([]); // the directive is still a draft
     await store.directives.setStatus(org.id, item.directiveId, "active", at("2020-06-06T01:00:00Z"));
-    const board = await store.tracking.board(org.id);
+    const board = await store.tracking.board(org.id, localDay(new Date()));
     expect(board.map((r) => [r.item.ref, r.unit.name, r.assignment.id])).toEqual([["6", unit.name, assignment.id]]);
 
     const leader = await store.persons.create({ orgId: org.id, fullName: "Bí thư", roles: ["leader", "office"] });

@@ -3,7 +3,9 @@
  * keep cookies between requests like a browser.
  */
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
-import type { PasswordHasher } from "../../src/app/index.ts";
+import { createBroadcasts, createConversation, createDirectory, createGroups, createIntake, createOrgSettings, createWebAuth, type Clock, type PasswordHasher, type Store, type WebAuth } from "../../src/app/index.ts";
+import { buildApp, type PageDeps } from "../../src/http/index.ts";
+import { webModules } from "../../src/main/web-modules.ts";
 
 /** A fast stand-in for argon2 in tests that are not about hashing (the real one is tested in web-auth.test.ts). */
 export const plainHasher: PasswordHasher = {
@@ -58,4 +60,42 @@ export function csrfOf(html: string): string {
   const m = /name="_csrf" value="([^"]+)"/.exec(html);
   if (!m?.[1]) throw new Error("no _csrf field in the page");
   return m[1];
+}
+
+/**
+ * The office pages as `dondoc web` serves them, over a test store: every page module with its
+ * real use cases, sign-in with `plainHasher`, and an office user `vanphong` / "mật khẩu văn phòng".
+ * `deps` replaces any use case (a conversation, board views…).
+ *
+ * @example
+ * const { app, auth } = await officeWebApp(seed);
+ */
+export async function officeWebApp(
+  seed: { store: Store; clock: Clock; orgId: string },
+  deps: Partial<PageDeps> = {},
+): Promise<{ app: FastifyInstance; auth: WebAuth; officeId: string }> {
+  const { store, clock, orgId } = seed;
+  const auth = createWebAuth({ store, clock, hasher: plainHasher });
+  const office = await store.persons.create({ orgId, fullName: "Nguyễn Thị Văn Phòng", roles: ["office"] });
+  await auth.createAccount({ orgId, personId: office.id, login: "vanphong", password: "mật khẩu văn phòng" });
+  const app = await buildApp({
+    logger: false,
+    probes: [],
+    web: {
+      auth,
+      modules: webModules({
+        store,
+        clock,
+        intake: createIntake({ store, clock }),
+        directory: createDirectory({ store, clock }),
+        conversation: createConversation({ store, clock }),
+        broadcasts: createBroadcasts({ store, clock }),
+        groups: createGroups({ store, clock }),
+        settings: createOrgSettings({ store, clock }),
+        messengerPage: null,
+        ...deps,
+      }),
+    },
+  });
+  return { app, auth, officeId: office.id };
 }

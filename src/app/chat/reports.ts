@@ -132,17 +132,12 @@ async function setPending(ctx: ChatContext, pending: PendingReport | null): Prom
 }
 
 /**
- * The period of a recurring item a report is about: the one containing today (the board row's
- * current occurrence when it is that one), else the board's current one (the last begun); null
- * for an item that does not recur.
+ * The period of a recurring item a report is about; null for an item that does not recur. The
+ * board row already carries it: the last occurrence begun by today, which is the one containing
+ * today whenever one does (periods do not overlap).
  */
-async function currentOccurrence(ctx: ChatContext, row: BoardRow): Promise<{ id: string; periodStart: string; periodEnd: string; dueDate: string; team: string | null } | null> {
+function currentOccurrence(row: BoardRow): { id: string; periodStart: string; periodEnd: string; dueDate: string; team: string | null } | null {
   const o = row.occurrence;
-  if (o && o.periodStart <= ctx.today && ctx.today <= o.periodEnd) {
-    return { id: o.id, periodStart: o.periodStart, periodEnd: o.periodEnd, dueDate: o.dueDate, team: o.onDutyUnitName };
-  }
-  const found = (await ctx.deps.store.tracking.occurrences(ctx.msg.orgId, row.assignment.id)).find((x) => x.periodStart <= ctx.today && ctx.today <= x.periodEnd);
-  if (found) return { id: found.id, periodStart: found.periodStart, periodEnd: found.periodEnd, dueDate: found.dueDate, team: null };
   return o ? { id: o.id, periodStart: o.periodStart, periodEnd: o.periodEnd, dueDate: o.dueDate, team: o.onDutyUnitName } : null;
 }
 
@@ -152,7 +147,7 @@ async function recordAndAck(ctx: ChatContext, person: Person, row: BoardRow, p: 
   if (p.intent === "extend") return requestExtension(ctx, person, row, p);
   const status: AssignmentStatus = p.status ?? (p.percent !== null ? (p.percent >= 100 ? "done" : "in_progress") : "in_progress");
   const percent = status === "done" ? 100 : p.percent !== null && p.percent >= 100 ? null : p.percent;
-  const occurrence = await currentOccurrence(ctx, row);
+  const occurrence = currentOccurrence(row);
   const { created } = await store.tracking.recordReport({
     orgId,
     assignmentId: row.assignment.id,

@@ -4,7 +4,7 @@
  * unit, the worst first, and the command to type for more. Pure: board rows in, lines out.
  */
 import type { BoardRow } from "../../domain/index.ts";
-import { directiveName, groupBy, itemLabel, standing, statusText, timingText, timing, viDate } from "../../domain/index.ts";
+import { directiveName, groupBy, itemLabel, periodSpan, standing, statusText, timingText, timing, viDate } from "../../domain/index.ts";
 
 /** One message on a phone: lines and characters. */
 export const LEADER_BUDGET = { maxLines: 12, maxChars: 1000 } as const;
@@ -151,7 +151,7 @@ export function directiveSummary(rows: readonly BoardRow[], today: string): stri
 
 /** "đợt 30/11–06/12, Tổ 2 trực": the period of a recurring item a row shows. */
 function periodText(o: NonNullable<BoardRow["occurrence"]>): string {
-  return `đợt ${viDate(o.periodStart).slice(0, 5)}–${viDate(o.periodEnd).slice(0, 5)}${o.onDutyUnitName ? `, ${o.onDutyUnitName} trực` : ""}`;
+  return `${periodSpan(o)}${o.onDutyUnitName ? `, ${o.onDutyUnitName} trực` : ""}`;
 }
 
 /** One unit's standing on a row: "chưa báo cáo · quá hạn 5 ngày", "hoàn thành · trễ hạn 3 ngày · đợt …". */

@@ -41,17 +41,19 @@ export interface TrackingRepository {
     onDutyUnitId?: string | null;
   }): Promise<Occurrence>;
   occurrences(orgId: string, assignmentId: string): Promise<Occurrence[]>;
+  /** The occurrences of many assignments in one query, by period. */
+  occurrencesOf(orgId: string, assignmentIds: string[]): Promise<Occurrence[]>;
   /** Every occurrence of the org not yet done, for planning in one pass. */
   openOccurrences(orgId: string): Promise<Occurrence[]>;
   /**
    * Every assignment of the org's active directives, with item, unit and directive; a recurring
-   * item's row shows its occurrence current on `today` (the local day; default: now).
+   * item's row shows its occurrence current on `today` (the caller's local day, from its clock).
    */
-  board(orgId: string, today?: string): Promise<BoardRow[]>;
+  board(orgId: string, today: string): Promise<BoardRow[]>;
   /** The board rows of assignments with a reminder due in the hour up to `now` (what firing needs). */
   dueBoardRows(orgId: string, now: Date): Promise<BoardRow[]>;
   /** The board rows of these assignments only. */
-  boardRows(orgId: string, assignmentIds: string[], today?: string): Promise<BoardRow[]>;
+  boardRows(orgId: string, assignmentIds: string[], today: string): Promise<BoardRow[]>;
   pendingExtensions(orgId: string): Promise<Extension[]>;
   /** Approves (moving the assignment's due date) or rejects a requested extension, once. */
   decideExtension(input: {
@@ -73,7 +75,7 @@ export interface TrackingRepository {
   /** Every report on the assignments of one directive, oldest first, with its item and unit. */
   reportsOfDirective(orgId: string, directiveId: string): Promise<DirectiveReport[]>;
   /** The board rows of one active directive (none when it is a draft or archived). */
-  directiveBoard(orgId: string, directiveId: string, today?: string): Promise<BoardRow[]>;
+  directiveBoard(orgId: string, directiveId: string, today: string): Promise<BoardRow[]>;
   /** Per directive of the org that has assignments: how many, how many done, how many open past `today`. */
   progressByDirective(orgId: string, today: string): Promise<DirectiveProgressCount[]>;
 }

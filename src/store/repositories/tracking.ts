@@ -188,6 +188,14 @@ export function trackingRepository(db: Db): TrackingRepository {
         .where(inOrg(t.occurrences, orgId, eq(t.occurrences.assignmentId, assignmentId)))
         .orderBy(asc(t.occurrences.periodStart));
     },
+    async occurrencesOf(orgId, assignmentIds) {
+      if (assignmentIds.length === 0) return [];
+      return db
+        .select()
+        .from(t.occurrences)
+        .where(inOrg(t.occurrences, orgId, inArray(t.occurrences.assignmentId, assignmentIds)))
+        .orderBy(asc(t.occurrences.periodStart));
+    },
     async openOccurrences(orgId) {
       return db
         .select()
@@ -196,7 +204,7 @@ export function trackingRepository(db: Db): TrackingRepository {
         .orderBy(asc(t.occurrences.periodStart));
     },
     async board(orgId, today) {
-      return boardQuery(db, orgId, today ?? localDay(new Date()));
+      return boardQuery(db, orgId, today);
     },
     async dueBoardRows(orgId, now) {
       const from = new Date(now.getTime() - 3_600_000);
@@ -208,7 +216,7 @@ export function trackingRepository(db: Db): TrackingRepository {
     },
     async boardRows(orgId, assignmentIds, today) {
       if (assignmentIds.length === 0) return [];
-      return boardQuery(db, orgId, today ?? localDay(new Date()), sql`${t.assignments.id} = any(${sql.param(assignmentIds)}::uuid[])`);
+      return boardQuery(db, orgId, today, sql`${t.assignments.id} = any(${sql.param(assignmentIds)}::uuid[])`);
     },
     async pendingExtensions(orgId) {
       return db
@@ -287,7 +295,7 @@ export function trackingRepository(db: Db): TrackingRepository {
         .orderBy(asc(t.reports.reportedAt), asc(t.reports.createdAt));
     },
     async directiveBoard(orgId, directiveId, today) {
-      return boardQuery(db, orgId, today ?? localDay(new Date()), eq(t.items.directiveId, directiveId));
+      return boardQuery(db, orgId, today, eq(t.items.directiveId, directiveId));
     },
     async progressByDirective(orgId, today) {
       return db

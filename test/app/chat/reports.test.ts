@@ -7,6 +7,7 @@
  * addresses the sender as "đồng chí" and names every item with its directive.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { localDay } from "../../../src/domain/index.ts";
 import { createConversation, createIntake, type Conversation, type Reply, type Store } from "../../../src/app/index.ts";
 import { rankItems, type BoardRow } from "../../../src/domain/index.ts";
 import { createStore } from "../../../src/store/index.ts";
@@ -57,7 +58,7 @@ describe("reports: ask, don't guess", () => {
   });
   const send = (senderId: string, text: string, extra: { payload?: string; threadId?: string } = {}) => conversation.handle(message(senderId, text, extra));
   const all = (replies: Reply[]) => replies.map((r) => r.text).join("\n");
-  const board = () => store.tracking.board(orgId);
+  const board = () => store.tracking.board(orgId, localDay(clock.now()));
   async function row(ref: string, directive: "TB 05/6" | "KH 12", unit = CCB): Promise<BoardRow> {
     const found = (await board()).find((r) => r.item.ref === ref && r.unit.name === unit && (directive === "KH 12" ? r.directive.number?.startsWith("12") : !r.directive.number?.startsWith("12")));
     if (!found) throw new Error(`no row ${ref} ${directive} ${unit}`);

@@ -6,6 +6,7 @@ import { createHmac, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { localDay } from "../../../src/domain/index.ts";
 import { sql } from "drizzle-orm";
 import { messengerGateway, messengerWebhook } from "../../../bots/messenger/index.ts";
 import { createConversation, createDelivery, createIntake, type Conversation } from "../../../src/app/index.ts";
@@ -158,7 +159,7 @@ describe("Messenger webhook", () => {
     expect((await post(referral)).statusCode).toBe(200);
     expect((await sendsTo("7010", 1))[0]).toMatch(/Đã liên kết tài khoản với Vũ Thị Lan/);
 
-    const row = (await store.tracking.board(orgId)).find((r) => r.item.ref === "6.2" && r.unit.id === unit?.id);
+    const row = (await store.tracking.board(orgId, localDay(clock.now()))).find((r) => r.item.ref === "6.2" && r.unit.id === unit?.id);
     const tap = Buffer.from(fixture("quick-reply").toString("utf8").replace("ASSIGNMENT", row?.assignment.id ?? ""));
     expect((await post(tap)).statusCode).toBe(200);
     expect((await sendsTo("7010", 2))[1]).toContain("Hội Liên hiệp Phụ nữ · NV 6.2");

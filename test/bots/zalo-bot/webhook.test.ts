@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import type { FastifyInstance } from "fastify";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { localDay } from "../../../src/domain/index.ts";
 import { sql } from "drizzle-orm";
 import { sameSecret, zaloBotGateway, zaloBotWebhook } from "../../../bots/zalo-bot/index.ts";
 import { createConversation, createDelivery, createIntake, type Conversation } from "../../../src/app/index.ts";
@@ -198,7 +199,7 @@ describe("Zalo Bot webhook", () => {
     const identity = await store.chats.identity(orgId, "zalo_bot", chat);
     expect(identity?.personId).toBe(cadre.id);
     // Then a report typed in the chat is recorded on the unit's item and acknowledged.
-    const row = (await store.tracking.board(orgId)).find((r) => r.item.ref === "6.2" && r.unit.id === unit?.id);
+    const row = (await store.tracking.board(orgId, localDay(clock.now()))).find((r) => r.item.ref === "6.2" && r.unit.id === unit?.id);
     expect(row?.assignment.status).toBe("not_reported");
     expect((await post(textUpdate({ messageId: "report-1", chatId: chat, text: "bc 6.2 đang làm 60% ạ" }))).statusCode).toBe(200);
     expect((await sendsTo(chat, 2))[1]).toMatch(/Đã ghi nhận báo cáo của đồng chí: Hội Liên hiệp Phụ nữ · NV 6\.2[\s\S]*đang thực hiện 60%/);

@@ -4,7 +4,7 @@
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { AuditEntry, OutboundStatus, ReminderKind } from "../../../domain/index.ts";
-import { addDays, dayStart, directiveName, viDate } from "../../../domain/index.ts";
+import { addDays, dayStart, directiveName, localDay, viDate } from "../../../domain/index.ts";
 import { badDateMessage, dateInput, readViDate } from "../dates.ts";
 import type { PageDeps } from "../deps.ts";
 import { html, page, userOf, type WebModule } from "../index.ts";
@@ -300,7 +300,7 @@ const DECISIONS = new Set(["extension.approved", "extension.rejected"]);
  * modules.push(activityPages(deps)); // GET /activity?kind=reports&person=…&from=01/06/2020&to=30/06/2020
  */
 export function activityPages(deps: PageDeps): WebModule {
-  const { store } = deps;
+  const { store, clock } = deps;
 
   async function activityPage(request: FastifyRequest, reply: FastifyReply) {
     const orgId = userOf(request).org.id;
@@ -321,7 +321,7 @@ export function activityPages(deps: PageDeps): WebModule {
       store.persons.list(orgId),
       store.units.list(orgId),
       store.chats.groupThreads(orgId),
-      store.tracking.board(orgId),
+      store.tracking.board(orgId, localDay(clock.now())),
       store.directives.list(orgId),
       store.audit.search(orgId, {
         ...(kind ? { actions: KINDS[kind]?.actions ?? [] } : {}),
